@@ -1,0 +1,3 @@
+using RobotActors.Host;
+
+return await Cli.RunAsync(args);
