@@ -1,5 +1,7 @@
 using System.CommandLine;
+using RobotActors.Actors.Configuration;
 using RobotActors.Host.Commands;
+using RobotActors.Host.Configuration;
 
 namespace RobotActors.Host;
 
@@ -12,8 +14,12 @@ public static class Cli
     public static RootCommand Build()
     {
         var root = new RootCommand("RobotActors: teleoperate, record, train and run robot policies on an Akka.NET cluster.");
+        root.Add(CliOptions.Verbose);
         foreach (var command in new Command[]
         {
+            NodeCommand.Create(),
+            ConsoleCommand.Create(),
+            DoctorCommand.Create(),
             VersionCommand.Create(),
             BenchCommand.Create(),
         })
@@ -23,9 +29,48 @@ public static class Cli
         return root;
     }
 
+    /// <summary>
+    /// Runs the command line. Configuration and usage errors print one line and exit 2; other failures
+    /// print their message (and the stack trace only with --verbose) and exit 1.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var root = Build();
-        return await root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        var verbose = parsed.GetValue(CliOptions.Verbose);
+        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parsed.Errors) Console.Error.WriteLine($"robotactors: {error.Message}");
+            Console.Error.WriteLine("Run 'robotactors --help' (or '<command> --help') for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is ConfigException or SettingsException)
+        {
+            Console.Error.WriteLine($"robotactors: config error: {ex.Message}");
+            if (verbose) Console.Error.WriteLine(ex);
+            return ExitCodes.Usage;
+        }
+        catch (UserFacingException ex)
+        {
+            Console.Error.WriteLine($"robotactors: {ex.Message}");
+            if (verbose) Console.Error.WriteLine(ex);
+            return ex.ExitCode;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"robotactors: {ex.GetBaseException().Message}");
+            Console.Error.WriteLine(verbose ? ex.ToString() : "(run again with --verbose for the stack trace)");
+            return ExitCodes.Failed;
+        }
     }
+}
+
+/// <summary>An error whose message already tells the user what is wrong and what to do.</summary>
+public class UserFacingException(string message, int exitCode = ExitCodes.Failed, Exception? inner = null) : Exception(message, inner)
+{
+    public int ExitCode { get; } = exitCode;
 }

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace RobotActors.Actors.Configuration;
+
+/// <summary>
+/// Reads typed values from a HOCON config and turns every conversion failure into a
+/// <see cref="SettingsException"/> that names the key, what was found and what was expected.
+/// Akka's own getters either throw obscure exceptions or silently return defaults; this does neither.
+/// </summary>
+public sealed class SettingsReader(Config config)
+{
+    private HoconValue Value(string key)
+    {
+        var value = config.HasPath(key) ? config.GetValue(key) : null;
+        if (value is null || value.IsEmpty)
+            throw new SettingsException(key, "is missing", "Every setting and its default is listed in hocon/robotactors.conf; include that file or set the key");
+        return value;
+    }
+
+    private static string Raw(HoconValue v) => v.IsObject() ? "an object { ... }" : IsList(v) ? "a list [...]" : $"\"{v.GetString()}\"";
+
+    // Akka's HOCON reports an empty list ([]) as neither array nor string; look at what it holds instead.
+    private static bool IsList(HoconValue v) => v.IsArray() || (v.Values.Count > 0 && v.Values.All(e => e is HoconArray));
+
+    public string String(string key)
+    {
+        var v = Value(key);
+        if (!v.IsString()) throw new SettingsException(key, $"expected a text value, got {Raw(v)}", "Write it as key = \"value\"");
+        return v.GetString();
+    }
+
+    public string OneOf(string key, params string[] allowed)
+    {
+        var s = String(key);
+        var match = allowed.FirstOrDefault(a => string.Equals(a, s, StringComparison.OrdinalIgnoreCase));
+        return match ?? throw new SettingsException(key, $"\"{s}\" is not one of {string.Join(", ", allowed)}", $"Use one of: {string.Join(", ", allowed)}");
+    }
+
+    public int Int(string key, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var v = Value(key);
+        if (!v.IsString() || !int.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            throw new SettingsException(key, $"expected a whole number, got {Raw(v)}", $"Write a number from {min} to {max}");
+        if (n < min || n > max)
+            throw new SettingsException(key, $"{n} is out of range", $"Write a number from {min} to {max}");
+        return n;
+    }
+
+    public bool Bool(string key)
+    {
+        var v = Value(key);
+        var s = v.IsString() ? v.GetString().ToLowerInvariant() : "";
+        return s switch
+        {
+            "true" or "on" or "yes" => true,
+            "false" or "off" or "no" => false,
+            _ => throw new SettingsException(key, $"expected true or false, got {Raw(v)}", "Write true or false"),
+        };
+    }
+
+    public TimeSpan Duration(string key)
+    {
+        var v = Value(key);
+        try
+        {
+            if (!v.IsString()) throw new FormatException();
+            var t = v.GetTimeSpan(allowInfinite: false);
+            if (t < TimeSpan.Zero) throw new FormatException();
+            return t;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or ConfigurationException)
+        {
+            throw new SettingsException(key, $"expected a duration, got {Raw(v)}", "Write a number with a unit, e.g. 500ms, 5s or 2m");
+        }
+    }
+
+    public IReadOnlyList<string> StringList(string key)
+    {
+        var v = Value(key);
+        if (!IsList(v)) throw new SettingsException(key, $"expected a list, got {Raw(v)}", "Write it as key = [\"a\", \"b\"] (or [] for none)");
+        return v.GetArray().Select(e => e.IsString() ? e.GetString()
+            : throw new SettingsException(key, $"expected a list of text values, found {Raw(e)}", "Write it as key = [\"a\", \"b\"]")).ToList();
+    }
+}

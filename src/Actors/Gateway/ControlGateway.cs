@@ -1,0 +1,86 @@
+using Akka.Actor;
+using Akka.Event;
+using RobotActors.Actors.Protocol;
+
+namespace RobotActors.Actors.Gateway;
+
+/// <summary>
+/// The console's way into a node: registered with the ClusterClientReceptionist, it describes the
+/// commands it serves and runs them. Commands that arrive later than max-command-age after they were
+/// sent are refused, so nothing typed during a partition is acted on seconds later.
+/// </summary>
+public sealed class ControlGateway : ReceiveActor
+{
+    public const string Name = "gateway";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly GatewayContext _context;
+    private readonly IReadOnlyDictionary<string, IGatewayCommand> _commands;
+
+    public static Props Props(GatewayContext context, IEnumerable<IGatewayCommand> commands) =>
+        Akka.Actor.Props.Create(() => new ControlGateway(context, commands));
+
+    public ControlGateway(GatewayContext context, IEnumerable<IGatewayCommand> commands)
+    {
+        _context = context;
+        _commands = commands.ToDictionary(c => c.Descriptor.Name, StringComparer.OrdinalIgnoreCase);
+
+        Receive<DescribeCommands>(_ => Sender.Tell(new CommandCatalog(
+            Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString(), context.Version,
+            _commands.Values.Select(c => c.Descriptor).OrderBy(d => d.Name, StringComparer.Ordinal).ToList())));
+
+        Receive<RunCommand>(Run);
+    }
+
+    private void Run(RunCommand command)
+    {
+        var sender = Sender;
+        var age = DateTimeOffset.UtcNow - command.SentAt;
+        var maxAge = _context.Settings.Gateway.MaxCommandAge;
+        if (age > maxAge)
+        {
+            _log.Warning("Refused stale console command {0}: sent {1:F1}s ago, limit {2:F1}s", command.Name, age.TotalSeconds, maxAge.TotalSeconds);
+            sender.Tell(CommandReply.Failure(
+                $"refused: '{command.Name}' reached the node {age.TotalSeconds:F1}s after it was sent (limit {maxAge.TotalSeconds:F1}s, robotactors.gateway.max-command-age). Nothing was done; send it again."));
+            return;
+        }
+
+        if (!Resolve(command, out var handler, out var arguments))
+        {
+            sender.Tell(CommandReply.Failure(
+                $"unknown command '{string.Join(' ', new[] { command.Name }.Concat(command.Arguments))}'. This node serves: {string.Join(", ", _commands.Keys.Order())}. Type 'help' for details."));
+            return;
+        }
+
+        var required = handler.Descriptor.Arguments.Count(a => a.Required);
+        if (arguments.Count < required || arguments.Count > handler.Descriptor.Arguments.Count)
+        {
+            sender.Tell(CommandReply.Failure($"usage: {handler.Descriptor.Usage}"));
+            return;
+        }
+
+        handler.ExecuteAsync(_context, arguments).PipeTo(sender,
+            failure: ex =>
+            {
+                _log.Error(ex, "Console command {0} failed", command.Name);
+                return CommandReply.Failure($"'{command.Name}' failed on the node: {ex.GetBaseException().Message}");
+            });
+    }
+
+    /// <summary>Multi-word commands ("robot status") match on the longest name made of the leading words.</summary>
+    private bool Resolve(RunCommand command, out IGatewayCommand handler, out IReadOnlyList<string> arguments)
+    {
+        var words = new[] { command.Name }.Concat(command.Arguments).ToList();
+        for (var n = words.Count; n >= 1; n--)
+        {
+            if (_commands.TryGetValue(string.Join(' ', words.Take(n)), out handler!))
+            {
+                arguments = words.Skip(n).ToList();
+                return true;
+            }
+        }
+        handler = null!;
+        arguments = [];
+        return false;
+    }
+}

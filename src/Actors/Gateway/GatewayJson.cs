@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace RobotActors.Actors.Gateway;
+
+/// <summary>JSON as the console prints it with --json: snake_case keys, like LeRobot's JSON files.</summary>
+public static class GatewayJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+}
