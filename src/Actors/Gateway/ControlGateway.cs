@@ -59,7 +59,18 @@ public sealed class ControlGateway : ReceiveActor
             return;
         }
 
-        handler.ExecuteAsync(_context, arguments).PipeTo(sender,
+        Task<CommandReply> execution;
+        try
+        {
+            execution = handler.ExecuteAsync(_context, arguments);
+        }
+        catch (Exception ex)
+        {
+            // A command that throws before returning its task must not restart the gateway.
+            execution = Task.FromException<CommandReply>(ex);
+        }
+
+        execution.PipeTo(sender,
             failure: ex =>
             {
                 _log.Error(ex, "Console command {0} failed", command.Name);

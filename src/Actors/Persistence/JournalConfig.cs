@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Akka.Persistence.Sql;
 using Microsoft.Data.Sqlite;
 using RobotActors.Actors.Configuration;
 
@@ -10,11 +11,15 @@ namespace RobotActors.Actors.Persistence;
 /// </summary>
 public static class JournalConfig
 {
-    public static Config Build(JournalSettings journal, string dataPath) => journal.Backend switch
+    /// <summary>
+    /// The plugin's own reference settings (plugin classes, table mappings) are not picked up from HOCON
+    /// alone, so they are added here as the fallback beneath ours.
+    /// </summary>
+    public static Config Build(JournalSettings journal, string dataPath) => (journal.Backend switch
     {
         JournalBackend.Sqlite => Sqlite(journal.Sqlite, dataPath),
         _ => Postgres(journal.Postgres),
-    };
+    }).WithFallback(SqlPersistence.DefaultConfiguration);
 
     /// <summary>
     /// SQLite allows one writer at a time even in WAL mode, so the journal runs with parallelism 1,

@@ -98,7 +98,7 @@ public static class ConfigLoader
     }
 
     /// <summary>Every leaf key under a HOCON value: objects are walked, lists and literals are leaves.</summary>
-    internal static IEnumerable<string> LeafKeys(HoconValue? value, string prefix)
+    public static IEnumerable<string> LeafKeys(HoconValue? value, string prefix)
     {
         if (value is null) yield break;
         if (!value.IsObject())

@@ -1,0 +1,159 @@
+using RobotActors.Actors.Configuration;
+using RobotActors.Host.Configuration;
+
+namespace RobotActors.Host.Tests;
+
+public sealed class ConfigLoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("robotactors-config-").FullName;
+
+    private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "hocon");
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void The_shipped_single_node_config_loads_with_both_roles_on_loopback_and_sqlite()
+    {
+        var loaded = ConfigLoader.Load(Path.Combine(Shipped, "single-node.conf"));
+
+        Assert.Equal(["robot", "learner"], loaded.Settings.Node.Roles);
+        Assert.Equal("127.0.0.1", loaded.Settings.Node.Hostname);
+        Assert.Equal(4053, loaded.Settings.Node.Port);
+        Assert.Empty(loaded.Settings.Node.SeedNodes);
+        Assert.Equal(JournalBackend.Sqlite, loaded.Settings.Journal.Backend);
+        Assert.Contains(loaded.Files, f => f.EndsWith("robotactors.conf", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("robot-node.conf", new[] { "robot" }, JournalBackend.Sqlite)]
+    [InlineData("learner-node.conf", new[] { "learner" }, JournalBackend.Sqlite)]
+    [InlineData("postgres.conf", new[] { "robot", "learner" }, JournalBackend.Postgres)]
+    public void Every_shipped_config_loads(string file, string[] roles, JournalBackend backend)
+    {
+        var settings = ConfigLoader.Load(Path.Combine(Shipped, file)).Settings;
+        Assert.Equal(roles, settings.Node.Roles);
+        Assert.Equal(backend, settings.Journal.Backend);
+    }
+
+    [Fact]
+    public void A_misspelled_key_is_named_with_its_file_and_the_likely_intended_key()
+    {
+        var file = Write("typo.conf", "robotactors.node.prot = 4060\n");
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file));
+
+        Assert.Contains("typo.conf", ex.Message);
+        Assert.Contains("robotactors.node.prot", ex.Message);
+        Assert.Contains("Did you mean robotactors.node.port?", ex.Message);
+    }
+
+    [Fact]
+    public void A_misspelled_key_in_an_included_file_names_that_file()
+    {
+        Write("base.conf", "robotactors { journal { backnd = sqlite } }\n");
+        var top = Write("top.conf", "include \"base.conf\"\nrobotactors.node.port = 4060\n");
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(top));
+
+        Assert.Contains("base.conf", ex.Message);
+        Assert.DoesNotContain("top.conf", ex.Message);
+        Assert.Contains("robotactors.journal.backnd", ex.Message);
+    }
+
+    [Fact]
+    public void An_unclosed_brace_is_a_syntax_error_naming_the_file_and_line()
+    {
+        var file = Write("broken.conf", "robotactors {\n  node {\n    port = 4060\n}\n");
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file));
+
+        Assert.Contains("broken.conf", ex.Message);
+        Assert.Contains("syntax error", ex.Message);
+        Assert.Contains("line 1", ex.Message);
+    }
+
+    [Fact]
+    public void A_missing_file_is_named()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Path.Combine(_dir, "nope.conf")));
+        Assert.Contains("config file not found", ex.Message);
+        Assert.Contains("nope.conf", ex.Message);
+    }
+
+    [Fact]
+    public void A_missing_include_is_named_with_the_including_file()
+    {
+        var file = Write("inc.conf", "include \"gone.conf\"\n");
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file));
+        Assert.Contains("inc.conf", ex.Message);
+        Assert.Contains("gone.conf", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("robotactors.node.port = abc", "robotactors.node.port", "whole number")]
+    [InlineData("robotactors.node.port = 70000", "robotactors.node.port", "out of range")]
+    [InlineData("robotactors.node.roles = robot", "robotactors.node.roles", "expected a list")]
+    [InlineData("robotactors.node.roles = [pilot]", "robotactors.node.roles", "unknown role")]
+    [InlineData("robotactors.console.timeout = soon", "robotactors.console.timeout", "duration")]
+    [InlineData("robotactors.journal.backend = mongo", "robotactors.journal.backend", "not one of")]
+    [InlineData("robotactors.node.seed-nodes = [\"nohost\"]", "robotactors.node.seed-nodes", "host:port")]
+    public void A_value_of_the_wrong_type_names_the_file_and_the_key(string line, string key, string problem)
+    {
+        var file = Write("wrong.conf", line + "\n");
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file));
+
+        Assert.Contains("wrong.conf", ex.Message);
+        Assert.Contains(key, ex.Message);
+        Assert.Contains(problem, ex.Message);
+    }
+
+    [Fact]
+    public void Set_overrides_the_file_and_a_bad_set_is_named_as_such()
+    {
+        var file = Write("ok.conf", "robotactors.node.port = 4060\n");
+
+        var settings = ConfigLoader.Load(file, ["robotactors.node.port=4070", "robotactors.data-dir=/tmp/ra data", "robotactors.node.seed-nodes=[\"10.0.0.2:4053\"]"]).Settings;
+        Assert.Equal(4070, settings.Node.Port);
+        Assert.Equal("/tmp/ra data", settings.DataDir);
+        Assert.Equal(new SeedNode("10.0.0.2", 4053), Assert.Single(settings.Node.SeedNodes));
+
+        var unknown = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, ["robotactors.node.portt=1"]));
+        Assert.Contains("--set robotactors.node.portt=1", unknown.Message);
+
+        var wrong = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, ["robotactors.node.port=x"]));
+        Assert.Contains("--set robotactors.node.port=x", wrong.Message);
+        Assert.Contains("whole number", wrong.Message);
+
+        var malformed = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, ["robotactors.node.port"]));
+        Assert.Contains("expected path=value", malformed.Message);
+    }
+
+    [Fact]
+    public void Defaults_apply_when_a_file_does_not_include_robotactors_conf()
+    {
+        var file = Write("minimal.conf", "robotactors.node.port = 4061\n");
+        var settings = ConfigLoader.Load(file).Settings;
+        Assert.Equal(4061, settings.Node.Port);
+        Assert.Equal("robotactors", settings.SystemName);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.Console.Timeout);
+    }
+
+    [Fact]
+    public void The_embedded_defaults_match_the_shipped_robotactors_conf()
+    {
+        var embedded = ConfigLoader.Defaults.Value;
+        var shipped = ConfigLoader.Load(Path.Combine(Shipped, "robotactors.conf")).Config;
+        var keys = ConfigLoader.LeafKeys(embedded.Root, "").ToList();
+        Assert.NotEmpty(keys);
+        Assert.Equal(keys.Order(), ConfigLoader.LeafKeys(shipped.Root, "").Where(k => k.StartsWith("robotactors.", StringComparison.Ordinal)).Order());
+        foreach (var key in keys) Assert.Equal(embedded.GetValue(key).ToString(), shipped.GetValue(key).ToString());
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
