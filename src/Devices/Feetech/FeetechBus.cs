@@ -54,7 +54,7 @@ public sealed class FeetechBus : MotorsBus
         CheckId(id);
         try
         {
-            Exchange($"Ping of id {id}", numRetry, () =>
+            Exchange($"Ping of {Describe(id)}", numRetry, () =>
             {
                 Send(FeetechPacket.Ping((byte)id));
                 return ReceiveStatus(id, 0);
@@ -98,7 +98,7 @@ public sealed class FeetechBus : MotorsBus
     public override int ReadRaw(int id, int address, int size, int numRetry = 0)
     {
         CheckId(id);
-        return Exchange($"Read of {size} byte(s) at address {address} from id {id}", numRetry, () =>
+        return Exchange($"Read of {size} byte(s) at address {address} from {Describe(id)}", numRetry, () =>
         {
             Send(FeetechPacket.Read((byte)id, (byte)address, (byte)size));
             var data = ReceiveStatus(id, size);
@@ -110,7 +110,7 @@ public sealed class FeetechBus : MotorsBus
     {
         CheckId(id);
         var packet = FeetechPacket.Write((byte)id, (byte)address, ToBytes(value, size, ProtocolVersion));
-        Exchange($"Write of {size} byte(s) at address {address} to id {id}", numRetry, () =>
+        Exchange($"Write of {size} byte(s) at address {address} to {Describe(id)}", numRetry, () =>
         {
             Send(packet);
             ReceiveStatus(id, 0);
@@ -143,17 +143,31 @@ public sealed class FeetechBus : MotorsBus
         {
             Send(packet);
             var values = new int[ids.Count];
-            // Each servo answers with its own status packet, in the order of the request.
+            var received = new bool[ids.Count];
+            var pending = ids.Count;
+            // Each servo answers with its own status packet; a silent servo shows up as the one missing at the deadline.
             var deadline = DateTime.UtcNow + PacketTimeout + WireTime(packet.Length + ids.Count * (6 + size));
-            for (var i = 0; i < ids.Count; i++)
+            while (pending > 0)
             {
-                var (id, error, data) = ReceiveAny(deadline);
-                if (id != ids[i])
-                    throw new CorruptPacketException($"Sync read expected a reply from id {ids[i]}, got id {id}.");
+                int id; byte error; byte[] data;
+                try
+                {
+                    (id, error, data) = ReceiveAny(deadline);
+                }
+                catch (TimeoutException)
+                {
+                    var missing = ids.Where((_, i) => !received[i]).Select(Describe);
+                    throw new TimeoutException($"No reply from {string.Join(", ", missing)}.");
+                }
+                var index = IndexOf(ids, id);
+                if (index < 0 || received[index])
+                    throw new CorruptPacketException($"Sync read got an unexpected reply from id {id}.");
                 CheckError(id, error);
                 if (data.Length != size)
                     throw new CorruptPacketException($"Id {id} returned {data.Length} byte(s), expected {size}.");
-                values[i] = FromBytes(data, ProtocolVersion);
+                values[index] = FromBytes(data, ProtocolVersion);
+                received[index] = true;
+                pending--;
             }
             return values;
         });
@@ -296,6 +310,15 @@ public sealed class FeetechBus : MotorsBus
             throw new CorruptPacketException($"Status checksum 0x{body[len - 1]:X2} does not match 0x{expected:X2} (id {_header[2]}).");
         return (_header[2], body[0], body[1..(len - 1)].ToArray());
     }
+
+    private static int IndexOf(IReadOnlyList<int> ids, int id)
+    {
+        for (var i = 0; i < ids.Count; i++)
+            if (ids[i] == id) return i;
+        return -1;
+    }
+
+    private string Describe(int id) => Motors.FirstOrDefault(m => m.Id == id) is { } m ? $"'{m.Name}' (id {id})" : $"id {id}";
 
     private void CheckError(int id, byte error)
     {
