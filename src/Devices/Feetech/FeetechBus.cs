@@ -76,14 +76,15 @@ public sealed class FeetechBus : MotorsBus
             Statistics.Transaction();
             Transport.DiscardInput();
             Send(FeetechPacket.Ping(FeetechPacket.BroadcastId));
-            // Every servo answers after its own return delay; collect frames until the line is quiet.
-            var deadline = DateTime.UtcNow + PacketTimeout + WireTime(6 * 253);
+            // Every servo answers after its own return delay; keep listening until the line stays quiet.
+            var deadline = DateTime.UtcNow + PacketTimeout + WireTime(12);
             while (true)
             {
                 try
                 {
                     var (id, _, _) = ReceiveAny(deadline);
                     found.Add(id);
+                    deadline = DateTime.UtcNow + PacketTimeout;
                 }
                 catch (TimeoutException) { break; }
                 catch (CorruptPacketException) { Statistics.Corrupt(); Transport.DiscardInput(); }
