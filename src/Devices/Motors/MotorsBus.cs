@@ -233,6 +233,7 @@ public abstract class MotorsBus : IDisposable
             {
                 Statistics.Timeout();
                 last = e;
+                if (i < numRetry) DrainLateReplies();
             }
             catch (CorruptPacketException e)
             {
@@ -245,6 +246,28 @@ public abstract class MotorsBus : IDisposable
         throw new MotorBusCommunicationException(
             $"{what} failed after {numRetry + 1} attempt(s) on '{Transport.PortName}': {kind} ({last!.Message}). " +
             "Check power, cabling and the baud rate; `robotactors motors scan --port ...` lists what answers.", last);
+    }
+
+    /// <summary>
+    /// A reply that missed its deadline may still arrive, and would then be taken for the reply to
+    /// the retry (same id, same size, wrong register). Wait for the line to stay quiet first.
+    /// </summary>
+    private void DrainLateReplies()
+    {
+        Span<byte> one = stackalloc byte[1];
+        var quietUntil = DateTime.UtcNow + PacketTimeout;
+        try
+        {
+            for (var n = 0; n < 4096; n++)
+            {
+                Transport.ReadExactly(one, quietUntil);
+                quietUntil = DateTime.UtcNow + PacketTimeout;
+            }
+        }
+        catch (TimeoutException)
+        {
+            // quiet: nothing late is left in flight
+        }
     }
 
     /// <summary>Seconds one byte takes on the wire (10 bits per byte for 8N1).</summary>

@@ -13,8 +13,9 @@ public class EmulatorRoundTripTests
     private static List<NamedMotor> Arm() =>
         Names.Select((n, i) => new NamedMotor(n, new Motor(i + 1, "sts3215", n == "gripper" ? MotorNormMode.Range0To100 : MotorNormMode.Degrees))).ToList();
 
+    // A generous deadline: the test machine is shared and busy; the fault tests set their own.
     private static FeetechBus Open(ServoBusEmulator emu, IReadOnlyDictionary<string, MotorCalibration>? cal = null) =>
-        new(SerialTransports.Open(emu.PortPath, 1_000_000), Arm(), cal);
+        new(SerialTransports.Open(emu.PortPath, 1_000_000), Arm(), cal) { PacketTimeout = TimeSpan.FromMilliseconds(500) };
 
     [Fact]
     public void Scan_finds_six_sts3215_and_a_servo_at_another_baud_rate()
@@ -24,6 +25,7 @@ public class EmulatorRoundTripTests
         odd.Set("Baud_Rate", 1); // 500 kbit/s
         using var emu = new ServoBusEmulator([.. servos, odd]);
         using var bus = Open(emu);
+        bus.PacketTimeout = TimeSpan.FromMilliseconds(100);
         var results = BusScanner.Scan(bus);
         var at1M = Assert.Single(results, r => r.BaudRate == 1_000_000);
         Assert.Equal([1, 2, 3, 4, 5, 6], at1M.Models.Keys);
@@ -130,6 +132,7 @@ public class EmulatorRoundTripTests
     {
         using var emu = ServoBusEmulator.ForArm(faults: EmulatorFaults.Parse("mute=4"));
         using var bus = Open(emu);
+        bus.PacketTimeout = TimeSpan.FromMilliseconds(100);
         var e = Assert.Throws<MotorBusCommunicationException>(() => bus.SyncRead("Present_Position", numRetry: 1, normalize: false));
         Assert.Contains("There is no status packet", e.Message);
         Assert.Contains("wrist_flex", e.Message);
