@@ -16,6 +16,12 @@ public static class Cli
         {
             VersionCommand.Create(),
             BenchCommand.Create(),
+            EmulatorCommand.Create(),
+            FindPortCommand.Create(),
+            MotorsCommand.Create(),
+            SetupMotorsCommand.Create(),
+            CalibrateCommand.Create(),
+            TeleoperateCommand.Create(),
         })
         {
             root.Add(command);
