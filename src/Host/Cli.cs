@@ -22,6 +22,12 @@ public static class Cli
             DoctorCommand.Create(),
             VersionCommand.Create(),
             BenchCommand.Create(),
+            EmulatorCommand.Create(),
+            FindPortCommand.Create(),
+            MotorsCommand.Create(),
+            SetupMotorsCommand.Create(),
+            CalibrateCommand.Create(),
+            TeleoperateCommand.Create(),
         })
         {
             root.Add(command);

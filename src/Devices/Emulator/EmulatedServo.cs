@@ -1,0 +1,217 @@
+using RobotActors.Devices.Feetech;
+using RobotActors.Devices.Motors;
+
+namespace RobotActors.Devices.Emulator;
+
+/// <summary>
+/// One emulated STS3215: its 256-byte register map (protocol 0, little-endian) plus a small
+/// physical model. The shaft moves toward the goal at a speed limit while torque is on; load,
+/// current and temperature follow the effort; a hand (or a motion script) can move it while
+/// torque is off. Time advances lazily, whenever the bus touches the servo.
+/// </summary>
+public sealed class EmulatedServo
+{
+    public const int Resolution = 4096;
+    /// <summary>About 270°/s, the STS3215's no-load speed at 12 V.</summary>
+    public const double DefaultMaxSpeedStepsPerSecond = 3000;
+
+    private static readonly ControlTable Table = FeetechTables.Sts;
+    private readonly byte[] _registers = new byte[256];
+    private readonly object _gate = new();
+    private double _actual;          // shaft angle in steps, 0..4095, before the homing offset
+    private double _temperature = 28;
+    private double _lastVelocity;
+    private double _lastLoad;
+    private DateTime _lastUpdate = DateTime.UtcNow;
+    private byte _injectedErrors;
+    private (int Address, byte[] Data)? _registered;
+
+    public EmulatedServo(int id, double initialActual = 2047, string model = "sts3215")
+    {
+        Set("Firmware_Major_Version", 3);
+        Set("Firmware_Minor_Version", 10);
+        Set("Model_Number", FeetechTables.ModelNumbers[model]);
+        Set("ID", id);
+        Set("Baud_Rate", 0);
+        Set("Return_Delay_Time", 0); // LeRobot's configure_motors sets 0 at every connect (factory: 250 = 500 µs)
+        Set("Response_Status_Level", 1);
+        Set("Min_Position_Limit", 0);
+        Set("Max_Position_Limit", Resolution - 1);
+        Set("Max_Temperature_Limit", 70);
+        Set("Max_Voltage_Limit", 140);
+        Set("Min_Voltage_Limit", 40);
+        Set("Max_Torque_Limit", 1000);
+        Set("P_Coefficient", 32);
+        Set("D_Coefficient", 32);
+        Set("Protection_Current", 500);
+        Set("Angular_Resolution", 1);
+        Set("Overload_Torque", 80);
+        Set("Torque_Limit", 1000);
+        Set("Present_Voltage", 120);
+        _actual = Math.Clamp(initialActual, 0, Resolution - 1);
+        SyncPresent();
+        Set("Goal_Position", Get("Present_Position"));
+    }
+
+    public int Id => Get("ID");
+    public int BaudRate => FeetechTables.BaudRateCodes.TryGetValue(Get("Baud_Rate"), out var b) ? b : FeetechTables.DefaultBaudRate;
+    public int ReturnDelayMicroseconds => Get("Return_Delay_Time") * 2;
+    public double MaxSpeedStepsPerSecond { get; set; } = DefaultMaxSpeedStepsPerSecond;
+
+    /// <summary>When set, drives the shaft while torque is off: (seconds since start) → shaft steps (a hand on a leader arm).</summary>
+    public Func<double, double>? HandMotion { get; set; }
+    internal DateTime Epoch { get; set; } = DateTime.UtcNow;
+
+    public bool TorqueEnabled => Get("Torque_Enable") != 0;
+    public double ActualPosition { get { lock (_gate) { Advance(DateTime.UtcNow); return _actual; } } }
+
+    /// <summary>Moves the shaft by hand; ignored while torque holds it.</summary>
+    public void MoveByHand(double actualSteps)
+    {
+        lock (_gate)
+        {
+            Advance(DateTime.UtcNow);
+            if (!TorqueEnabled)
+            {
+                _actual = Math.Clamp(actualSteps, 0, Resolution - 1);
+                SyncPresent();
+            }
+        }
+    }
+
+    /// <summary>Error bits reported in every status packet until cleared (a fault on demand).</summary>
+    public void InjectErrors(FeetechError errors) { lock (_gate) _injectedErrors = (byte)errors; }
+
+    public int Get(string register) => Register(Table[register]);
+
+    public void Set(string register, int value)
+    {
+        var reg = Table[register];
+        var encoded = reg.SignBit >= 0 ? SignMagnitude.Encode(value, reg.SignBit, register) : value;
+        for (var i = 0; i < reg.Size; i++)
+            _registers[reg.Address + i] = (byte)(encoded >> (8 * i));
+    }
+
+    private int Register(Register reg)
+    {
+        var raw = 0;
+        for (var i = 0; i < reg.Size; i++) raw |= _registers[reg.Address + i] << (8 * i);
+        return reg.Decode(raw);
+    }
+
+    public byte ErrorByte
+    {
+        get
+        {
+            lock (_gate)
+            {
+                byte e = _injectedErrors;
+                if (_temperature > Get("Max_Temperature_Limit")) e |= (byte)FeetechError.Overheat;
+                var volts = Get("Present_Voltage");
+                if (volts > Get("Max_Voltage_Limit") || volts < Get("Min_Voltage_Limit")) e |= (byte)FeetechError.Voltage;
+                return e;
+            }
+        }
+    }
+
+    /// <summary>Reads <paramref name="length"/> bytes from <paramref name="address"/> after bringing the physics up to date.</summary>
+    public byte[] ReadBytes(int address, int length)
+    {
+        lock (_gate)
+        {
+            Advance(DateTime.UtcNow);
+            var data = new byte[length];
+            for (var i = 0; i < length; i++)
+                data[i] = _registers[(address + i) & 0xFF];
+            return data;
+        }
+    }
+
+    public void WriteBytes(int address, ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            Advance(DateTime.UtcNow);
+            var torqueBefore = TorqueEnabled;
+            for (var i = 0; i < data.Length; i++)
+            {
+                var a = (address + i) & 0xFF;
+                if (IsReadOnly(a)) continue;
+                _registers[a] = data[i];
+            }
+            if (TorqueEnabled && !torqueBefore)
+                Set("Goal_Position", Get("Present_Position")); // engaging torque holds the arm where it is
+            ClampGoalToLimits();
+        }
+    }
+
+    public void RegisterWrite(int address, ReadOnlySpan<byte> data) { lock (_gate) _registered = (address, data.ToArray()); }
+
+    public void ApplyRegisteredWrite()
+    {
+        (int Address, byte[] Data)? pending;
+        lock (_gate) { pending = _registered; _registered = null; }
+        if (pending is { } p) WriteBytes(p.Address, p.Data);
+    }
+
+    // Present_* and Model_Number are the servo's own; a write there is ignored like on the real part.
+    private static bool IsReadOnly(int address) => address is >= 56 and <= 70 or 3 or 4 or 0 or 1;
+
+    private void ClampGoalToLimits()
+    {
+        var goal = Get("Goal_Position");
+        var min = Get("Min_Position_Limit");
+        var max = Get("Max_Position_Limit");
+        if (min < max && Get("Operating_Mode") == 0)
+        {
+            var clamped = Math.Clamp(goal, min, max);
+            if (clamped != goal) Set("Goal_Position", clamped);
+        }
+    }
+
+    private void Advance(DateTime now)
+    {
+        var dt = Math.Max(0, (now - _lastUpdate).TotalSeconds);
+        _lastUpdate = now;
+        var before = _actual;
+        double load = 0;
+        if (TorqueEnabled)
+        {
+            var goalActual = Wrap(Get("Goal_Position") + HomingOffset());
+            var error = goalActual - _actual;
+            var speedLimit = Get("Goal_Velocity") is var v and > 0 ? Math.Min(v, MaxSpeedStepsPerSecond) : MaxSpeedStepsPerSecond;
+            var step = Math.Clamp(error, -speedLimit * dt, speedLimit * dt);
+            _actual = Math.Clamp(_actual + step, 0, Resolution - 1);
+            // Effort grows with the remaining error, saturating at the torque limit.
+            load = Math.Clamp((goalActual - _actual) * 4.0, -Get("Torque_Limit"), Get("Torque_Limit"));
+        }
+        else if (HandMotion is { } hand)
+        {
+            _actual = Math.Clamp(hand((now - Epoch).TotalSeconds), 0, Resolution - 1);
+        }
+        if (dt > 0)
+        {
+            _lastVelocity = (_actual - before) / dt;
+            // First-order heating toward ambient + effort; seconds-scale time constant.
+            var target = 28 + Math.Abs(load) / 25.0;
+            _temperature += (target - _temperature) * Math.Min(1, dt / 30.0);
+        }
+        _lastLoad = load;
+        SyncPresent();
+    }
+
+    private int HomingOffset() => Get("Homing_Offset");
+
+    private static int Wrap(double steps) => (int)(((Math.Round(steps) % Resolution) + Resolution) % Resolution);
+
+    private void SyncPresent()
+    {
+        // Feetech: Present = Actual - Homing_Offset, kept within one turn (Phase bit 4 cleared).
+        Set("Present_Position", Wrap(_actual - HomingOffset()));
+        Set("Present_Velocity", (int)Math.Clamp(Math.Round(_lastVelocity), -32767, 32767));
+        Set("Present_Load", (int)Math.Clamp(Math.Round(_lastLoad), -1000, 1000));
+        Set("Present_Temperature", (int)Math.Round(_temperature));
+        Set("Present_Current", (int)Math.Round(Math.Abs(_lastLoad) * 0.5));
+        Set("Moving", Math.Abs(_lastVelocity) > 1 ? 1 : 0);
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using RobotActors.Devices.Robots;
+using RobotActors.Devices.Serial;
+
+namespace RobotActors.Host.Commands;
+
+/// <summary>
+/// LeRobot's dotted device options (--robot.type, --robot.port, --robot.id, ...; the same under
+/// --teleop.*), shared by calibrate, setup-motors and teleoperate.
+/// </summary>
+public sealed class ArmOptions
+{
+    public Option<string> Type { get; }
+    public Option<string> Port { get; }
+    public Option<string> Id { get; }
+    public Option<string?> CalibrationDir { get; }
+    public Option<double?> MaxRelativeTarget { get; }
+    public Option<bool?> UseDegrees { get; }
+    public string Prefix { get; }
+
+    public ArmOptions(string prefix, bool required)
+    {
+        Prefix = prefix;
+        Type = new Option<string>($"--{prefix}.type") { Description = $"Arm type: {string.Join(", ", ArmSpec.Known.Keys)}.", Required = required };
+        Port = new Option<string>($"--{prefix}.port") { Description = "Serial port of the motor bus (see `robotactors find-port`).", Required = required };
+        Id = new Option<string>($"--{prefix}.id") { Description = "Name of this arm; its calibration is <calibration_dir>/<id>.json.", DefaultValueFactory = _ => "default" };
+        CalibrationDir = new Option<string?>($"--{prefix}.calibration_dir") { Description = "Folder of calibration files (default: $HF_LEROBOT_CALIBRATION/...)." };
+        MaxRelativeTarget = new Option<double?>($"--{prefix}.max_relative_target") { Description = "Largest goal change from the present position per action (followers)." };
+        UseDegrees = new Option<bool?>($"--{prefix}.use_degrees") { Description = "Joints in degrees (SO default true) or -100..100." };
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Add(Type);
+        command.Add(Port);
+        command.Add(Id);
+        command.Add(CalibrationDir);
+        command.Add(MaxRelativeTarget);
+        command.Add(UseDegrees);
+    }
+
+    public bool IsGiven(ParseResult result) => result.GetValue(Type) is not null;
+
+    public ArmConfig Read(ParseResult result) => new()
+    {
+        Type = result.GetValue(Type) ?? throw new ArgumentException($"--{Prefix}.type is required."),
+        Port = result.GetValue(Port) ?? throw new ArgumentException($"--{Prefix}.port is required."),
+        Id = result.GetValue(Id) ?? "default",
+        CalibrationDir = result.GetValue(CalibrationDir),
+        MaxRelativeTarget = result.GetValue(MaxRelativeTarget),
+        UseDegrees = result.GetValue(UseDegrees),
+        Transport = SerialTransportKind.Auto,
+    };
+}

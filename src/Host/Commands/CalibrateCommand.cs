@@ -1,0 +1,50 @@
+using System.CommandLine;
+using RobotActors.Devices.Motors;
+using RobotActors.Devices.Robots;
+
+namespace RobotActors.Host.Commands;
+
+/// <summary>
+/// `robotactors calibrate --robot.type ... --robot.port ... --robot.id ...` (or --teleop.*):
+/// LeRobot's interactive calibration, or scripted with --from-file / --record-seconds.
+/// </summary>
+public static class CalibrateCommand
+{
+    public static Command Create()
+    {
+        var robot = new ArmOptions("robot", required: false);
+        var teleop = new ArmOptions("teleop", required: false);
+        var fromFile = new Option<string?>("--from-file") { Description = "Apply this LeRobot calibration JSON to the motors (no prompts)." };
+        var recordSeconds = new Option<double?>("--record-seconds") { Description = "No prompts: take the present pose as the middle and record ranges for this many seconds." };
+        var command = new Command("calibrate", "Calibrate an arm: homing offsets at mid-range and ranges of motion, saved in LeRobot's format.")
+        {
+            fromFile, recordSeconds,
+        };
+        robot.AddTo(command);
+        teleop.AddTo(command);
+        command.SetAction(parse => MotorsCommand.Guard(() =>
+        {
+            var options = robot.IsGiven(parse) ^ teleop.IsGiven(parse)
+                ? (robot.IsGiven(parse) ? robot : teleop)
+                : throw new ArgumentException("Give exactly one of --robot.* or --teleop.*.");
+            using var arm = new Arm(options.Read(parse));
+            arm.Connect(calibrate: false);
+            if (parse.GetValue(fromFile) is { } file)
+            {
+                arm.ApplyCalibration(CalibrationFile.Load(file));
+            }
+            else
+            {
+                ICalibrationPrompt prompt = parse.GetValue(recordSeconds) is { } s
+                    ? new ScriptedCalibrationPrompt(useExisting: false, TimeSpan.FromSeconds(s), Console.WriteLine)
+                    : new ConsoleCalibrationPrompt();
+                arm.Calibrate(prompt);
+            }
+            Console.WriteLine($"Calibration saved to {arm.CalibrationPath}");
+            foreach (var (name, c) in arm.Calibration!)
+                Console.WriteLine($"  {name,-14} id={c.Id} homing_offset={c.HomingOffset,6} range_min={c.RangeMin,5} range_max={c.RangeMax,5}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using RobotActors.Devices.Emulator;
+
+namespace RobotActors.Host.Commands;
+
+/// <summary>`robotactors emulator --robot so101 [--faults ...]`: an emulated servo bus on a pseudo-terminal.</summary>
+public static class EmulatorCommand
+{
+    public static Command Create()
+    {
+        var robot = new Option<string>("--robot") { Description = "Arm to emulate: so100 or so101 (six STS3215 servos, ids 1..6).", DefaultValueFactory = _ => "so101" };
+        var motors = new Option<int>("--motors") { Description = "Number of servos (ids 1..N).", DefaultValueFactory = _ => 6 };
+        var faults = new Option<string?>("--faults") { Description = "Faults: corrupt=0.05,slow=20ms,mute=3,unplug-after=10s,error=3:overload" };
+        var link = new Option<string?>("--link") { Description = "Also expose the port at this stable path (a symlink), e.g. /tmp/so101-follower." };
+        var motion = new Option<string>("--motion") { Description = "none, or sine: a hand slowly moving every joint while torque is off (an emulated leader arm).", DefaultValueFactory = _ => "none" };
+        var command = new Command("emulator", "Serve emulated Feetech STS3215 servos on a pseudo-terminal until stopped (Ctrl+C).")
+        {
+            robot, motors, faults, link, motion,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var kind = parse.GetValue(robot)!;
+            if (kind is not ("so100" or "so101"))
+            {
+                Console.Error.WriteLine($"--robot {kind}: the emulator serves Feetech arms (so100, so101). Koch (DYNAMIXEL) is not emulated.");
+                return 2;
+            }
+            var count = parse.GetValue(motors);
+            if (count is < 1 or > 252)
+            {
+                Console.Error.WriteLine($"--motors {count}: give 1..252.");
+                return 2;
+            }
+            EmulatorFaults parsedFaults;
+            try { parsedFaults = EmulatorFaults.Parse(parse.GetValue(faults)); }
+            catch (FormatException e) { Console.Error.WriteLine(e.Message); return 2; }
+            using var emulator = ServoBusEmulator.ForArm(count, parsedFaults, parse.GetValue(link));
+            if (parse.GetValue(motion) == "sine")
+                foreach (var servo in emulator.Servos)
+                {
+                    var id = servo.Id;
+                    servo.HandMotion = t => 2047 + 400 * Math.Sin(2 * Math.PI * 0.25 * t + id);
+                }
+            Console.WriteLine(emulator.PortPath);
+            Console.Error.WriteLine($"Emulating {count} STS3215 servos ({kind}) at 1000000 baud on {emulator.PortPath}" +
+                (emulator.PortPath != emulator.SlavePath ? $" -> {emulator.SlavePath}" : "") + ". Ctrl+C to stop.");
+            try { await Task.Delay(Timeout.Infinite, cancel); }
+            catch (OperationCanceledException) { }
+            Console.Error.WriteLine($"Stopped. packets={emulator.PacketsReceived} replies={emulator.RepliesSent} corrupted={emulator.RepliesCorrupted}");
+            return 0;
+        });
+        return command;
+    }
+}
