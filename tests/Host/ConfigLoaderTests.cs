@@ -26,6 +26,7 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(4053, loaded.Settings.Node.Port);
         Assert.Empty(loaded.Settings.Node.SeedNodes);
         Assert.Equal(JournalBackend.Sqlite, loaded.Settings.Journal.Backend);
+        Assert.True(Assert.Single(loaded.Settings.Robots).IsSimulated);
         Assert.Contains(loaded.Files, f => f.EndsWith("robotactors.conf", StringComparison.Ordinal));
     }
 
@@ -111,6 +112,25 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Contains("wrong.conf", ex.Message);
         Assert.Contains(key, ex.Message);
         Assert.Contains(problem, ex.Message);
+    }
+
+    [Fact]
+    public void Robot_entries_are_read_and_checked_key_by_key()
+    {
+        var good = Write("robots.conf", "robotactors.robots = [ { id = \"arm1\", type = \"so101_follower\", port = \"/dev/ttyACM0\", max-relative-target = 5 } ]\n");
+        var robot = Assert.Single(ConfigLoader.Load(good).Settings.Robots);
+        Assert.Equal(("arm1", "so101_follower", "/dev/ttyACM0", 5.0), (robot.Id, robot.Type, robot.Port, robot.MaxRelativeTarget!.Value));
+        Assert.Null(robot.MaxStepPerTick);
+
+        var typo = Write("robot-typo.conf", "robotactors.robots = [ { id = \"arm1\", type = \"so101_follower\", prot = \"/dev/ttyACM0\" } ]\n");
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(typo));
+        Assert.Contains("robotactors.robots[0].prot", ex.Message);
+
+        var type = Write("robot-type.conf", "robotactors.robots = [ { id = \"arm1\", type = \"so101_leader\", port = \"x\" } ]\n");
+        Assert.Contains("not one of", Assert.Throws<ConfigException>(() => ConfigLoader.Load(type)).Message);
+
+        var twice = Write("robot-twice.conf", "robotactors.robots = [ { id = a, type = so100_follower, port = x }, { id = a, type = so100_follower, port = y } ]\n");
+        Assert.Contains("used twice", Assert.Throws<ConfigException>(() => ConfigLoader.Load(twice)).Message);
     }
 
     [Fact]

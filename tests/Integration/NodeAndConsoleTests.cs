@@ -35,6 +35,21 @@ public sealed class NodeAndConsoleTests : IDisposable
         }
         Assert.True(File.Exists(Path.Combine(_dir, "node-data", "journal.db")), "the node's SQLite journal lives under data-dir");
 
+        // The embedded default drives a simulated SO-101 through the same bus code as a real arm.
+        var robots = await RobotActorsProcess.RunAsync(_dir, Generous, "console", "--contact", $"127.0.0.1:{port}", "robots", "--json");
+        Assert.True(robots.ExitCode == 0, robots.StdErr);
+        using (var doc = JsonDocument.Parse(robots.StdOut))
+        {
+            var sim = Assert.Single(doc.RootElement.EnumerateArray());
+            Assert.Equal("sim", sim.GetProperty("robot_id").GetString());
+            Assert.Equal("Ready", sim.GetProperty("state").GetString());
+        }
+        var positions = await RobotActorsProcess.RunAsync(_dir, Generous, "console", "--contact", $"127.0.0.1:{port}", "motors", "sim", "read", "Present_Position", "--json");
+        Assert.True(positions.ExitCode == 0, positions.StdErr);
+        using (var doc = JsonDocument.Parse(positions.StdOut))
+            Assert.Equal(["shoulder_pan", "shoulder_lift", "elbow_flex", "wrist_flex", "wrist_roll", "gripper"],
+                doc.RootElement.GetProperty("values").EnumerateObject().Select(p => p.Name).ToArray());
+
         var unknown = await RobotActorsProcess.RunAsync(_dir, Generous, "console", "--contact", $"127.0.0.1:{port}", "warp", "drive");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("unknown command 'warp drive'", unknown.StdErr);

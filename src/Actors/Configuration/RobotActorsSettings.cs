@@ -11,7 +11,9 @@ public sealed record RobotActorsSettings(
     JournalSettings Journal,
     GatewaySettings Gateway,
     ConsoleSettings Console,
-    PluginSettings Plugins)
+    PluginSettings Plugins,
+    IReadOnlyList<RobotSettings> Robots,
+    DeviceSettings Device)
 {
     public const string Root = "robotactors";
 
@@ -32,7 +34,9 @@ public sealed record RobotActorsSettings(
             JournalSettings.Read(r, p + "journal."),
             new GatewaySettings(r.Duration(p + "gateway.max-command-age")),
             new ConsoleSettings(r.Duration(p + "console.timeout")),
-            new PluginSettings(r.String(p + "plugins.folder")));
+            new PluginSettings(r.String(p + "plugins.folder")),
+            RobotSettings.ReadAll(config, p + "robots"),
+            new DeviceSettings(r.Duration(p + "device.poll-interval"), r.Duration(p + "device.min-backoff"), r.Duration(p + "device.max-backoff")));
     }
 
     /// <summary>The data directory as an absolute path.</summary>

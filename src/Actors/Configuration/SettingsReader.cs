@@ -48,6 +48,16 @@ public sealed class SettingsReader(Config config)
         return n;
     }
 
+    public double Double(string key, double min = double.MinValue, double max = double.MaxValue)
+    {
+        var v = Value(key);
+        if (!v.IsString() || !double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
+            throw new SettingsException(key, $"expected a number, got {Raw(v)}", $"Write a number from {min} to {max}");
+        if (d < min || d > max)
+            throw new SettingsException(key, $"{d} is out of range", $"Write a number from {min} to {max}");
+        return d;
+    }
+
     public bool Bool(string key)
     {
         var v = Value(key);

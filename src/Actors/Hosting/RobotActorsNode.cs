@@ -5,6 +5,7 @@ using RobotActors.Actors.Configuration;
 using RobotActors.Actors.Gateway;
 using RobotActors.Actors.Gateway.Commands;
 using RobotActors.Actors.Persistence;
+using RobotActors.Actors.Robots;
 
 namespace RobotActors.Actors.Hosting;
 
@@ -31,7 +32,8 @@ public sealed class RobotActorsNode : IAsyncDisposable
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
 
     /// <summary>The commands every node serves.</summary>
-    public static IEnumerable<IGatewayCommand> CoreCommands() => [new StatusCommand(), new NodesCommand()];
+    public static IEnumerable<IGatewayCommand> CoreCommands() =>
+        [new StatusCommand(), new NodesCommand(), new RobotsCommand(), new RobotCommand(), new MotorsCommand(), new TorqueCommand()];
 
     public static RobotActorsNode Start(RobotActorsSettings settings, string version, Config? userAkka = null, IEnumerable<IGatewayCommand>? commands = null)
     {
@@ -43,6 +45,9 @@ public sealed class RobotActorsNode : IAsyncDisposable
         var cluster = Akka.Cluster.Cluster.Get(system);
         if (settings.Node.SeedNodes.Count == 0)
             cluster.Join(cluster.SelfAddress); // no seeds: this node starts a cluster of its own
+
+        if (settings.Node.Roles.Contains("robot"))
+            system.ActorOf(RobotsManager.Props(settings.Robots, settings.Device, settings.DataPath), RobotsManager.Name);
 
         var context = new GatewayContext(system, settings, startedAt, version);
         var gateway = system.ActorOf(ControlGateway.Props(context, commands ?? CoreCommands()), ControlGateway.Name);

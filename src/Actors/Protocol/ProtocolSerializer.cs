@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using System.Runtime.Serialization;
@@ -14,7 +15,8 @@ namespace RobotActors.Actors.Protocol;
 /// </summary>
 public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+    // Enums travel by name, so adding a state in a later version cannot shift the meaning of old numbers.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General) { Converters = { new JsonStringEnumConverter() } };
 
     private static readonly FrozenDictionary<string, Type> Types = typeof(IProtocolMessage).Assembly.GetTypes()
         .Where(t => typeof(IProtocolMessage).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })

@@ -8,9 +8,9 @@ namespace RobotActors.Actors.Gateway.Commands;
 /// <summary>`status`: this node (address, roles, member status), the cluster's members, uptime, journal backend, version.</summary>
 public sealed class StatusCommand : IGatewayCommand
 {
-    public CommandDescriptor Descriptor { get; } = new("status", "This node, its roles and state, the cluster's members, uptime, journal and version.", []);
+    public CommandDescriptor Descriptor { get; } = new("status", "This node, its roles and state, the cluster's members and robots, uptime, journal and version.", []);
 
-    public Task<CommandReply> ExecuteAsync(GatewayContext context, IReadOnlyList<string> arguments)
+    public async Task<CommandReply> ExecuteAsync(GatewayContext context, IReadOnlyList<string> arguments)
     {
         var cluster = Cluster.Get(context.System);
         var members = ClusterView.Members(cluster);
@@ -18,9 +18,10 @@ public sealed class StatusCommand : IGatewayCommand
                    ?? new MemberView(cluster.SelfAddress.ToString(), context.Settings.Node.Roles, cluster.SelfMember.Status.ToString(), true, true);
         var uptime = DateTimeOffset.UtcNow - context.StartedAt;
         var journal = JournalDescription(context.Settings);
+        var robots = (await RobotDirectory.ListAsync(context.System)).SelectMany(l => l.Robots?.Robots ?? []).ToList();
 
         var status = new NodeStatus(self.Address, self.Roles, self.Status, members, Math.Round(uptime.TotalSeconds, 1),
-            context.Settings.Journal.Backend.ToString().ToLowerInvariant(), journal, context.Version);
+            context.Settings.Journal.Backend.ToString().ToLowerInvariant(), journal, context.Version, robots);
 
         var text = $"""
             node     {self.Address}  roles: {string.Join(", ", self.Roles)}  status: {self.Status}
@@ -29,8 +30,9 @@ public sealed class StatusCommand : IGatewayCommand
             version  {context.Version}
             members  {members.Count}
             {ClusterView.Table(members)}
-            """;
-        return Task.FromResult(CommandReply.Success(text, JsonSerializer.Serialize(status, GatewayJson.Options)));
+            robots   {robots.Count}
+            """ + string.Concat(robots.Select(r => $"\n  {r.RobotId,-12} {r.Type,-16} {r.State}"));
+        return CommandReply.Success(text, JsonSerializer.Serialize(status, GatewayJson.Options));
     }
 
     private static string JournalDescription(RobotActorsSettings settings) => settings.Journal.Backend switch
@@ -49,4 +51,4 @@ public sealed class StatusCommand : IGatewayCommand
 
 public sealed record NodeStatus(
     string Address, IReadOnlyList<string> Roles, string Status, IReadOnlyList<MemberView> Members,
-    double UptimeSeconds, string JournalBackend, string Journal, string Version);
+    double UptimeSeconds, string JournalBackend, string Journal, string Version, IReadOnlyList<RobotStatusReport> Robots);

@@ -1,0 +1,23 @@
+using RobotActors.Actors.Protocol;
+
+namespace RobotActors.Actors.Robots;
+
+// Messages between a robot's actors on one node (never on the wire).
+
+/// <summary>A device tells its robot supervisor how it is.</summary>
+internal sealed record DeviceStatusChanged(string Device, DeviceState State, string? Detail, DeviceStatusReport? Report = null);
+
+/// <summary>Goal positions for the arm ({"shoulder_pan.pos": value, ...}); they pass the safety step first.</summary>
+public sealed record SendGoals(IReadOnlyDictionary<string, double> Action);
+
+/// <summary>What reached the bus, and what the safety step changed on the way.</summary>
+public sealed record GoalsSent(IReadOnlyDictionary<string, double> Sent, int NonFinite, int LimitClamps, int StepClamps);
+
+/// <summary>The latest present positions the bus read, and when.</summary>
+public sealed class GetLatestPositions
+{
+    public static readonly GetLatestPositions Instance = new();
+    private GetLatestPositions() { }
+}
+
+public sealed record LatestPositions(IReadOnlyDictionary<string, double> Positions, DateTimeOffset ReadAt);

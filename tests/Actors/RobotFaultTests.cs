@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Akka.Actor;
+using RobotActors.Actors.Hosting;
+using RobotActors.Actors.Protocol;
+using RobotActors.Actors.Robots;
+using RobotActors.Devices.Emulator;
+using RobotActors.Devices.Motors;
+
+namespace RobotActors.Actors.Tests;
+
+/// <summary>
+/// Device faults on real pseudo-terminals against the servo-bus emulator, through the robot actors of a
+/// running node: a pulled cable, a plugged-back cable, corrupt replies, goals beyond the limits.
+/// </summary>
+public sealed class RobotFaultTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private ServoBusEmulator _a = null!, _b = null!;
+    private RobotActorsNode _node = null!;
+
+    public async Task InitializeAsync()
+    {
+        var calibration = Path.Combine(_dir.Path, "calibration");
+        foreach (var id in new[] { "a", "b" })
+            CalibrationFile.Save(Path.Combine(calibration, id + ".json"), SimulatedArm.DefaultCalibration("so101_follower"));
+        _a = ServoBusEmulator.ForArm(linkPath: Path.Combine(_dir.Path, "a.tty"));
+        _b = ServoBusEmulator.ForArm(linkPath: Path.Combine(_dir.Path, "b.tty"));
+
+        _node = RobotActorsNode.Start(TestSettings.Create(_dir.Path, $$"""
+            robotactors.robots = [
+              { id = "a", type = "so101_follower", port = "{{_a.PortPath}}", calibration-dir = "{{calibration}}", max-step-per-tick = 20 }
+              { id = "b", type = "so101_follower", port = "{{_b.PortPath}}", calibration-dir = "{{calibration}}" }
+            ]
+            robotactors.device { poll-interval = 50ms, min-backoff = 100ms, max-backoff = 1s }
+            """), "test");
+        await _node.WaitUntilUpAsync(TimeSpan.FromSeconds(20));
+        await WaitForState("a", DeviceState.Ready, TimeSpan.FromSeconds(20));
+        await WaitForState("b", DeviceState.Ready, TimeSpan.FromSeconds(20));
+    }
+
+    private Task<RobotStatusReport> Status(string id) =>
+        _node.System.ActorSelection("/user/robots").Ask<RobotStatusReport>(new GetRobotStatus(id), TimeSpan.FromSeconds(5));
+
+    private async Task<RobotStatusReport> WaitForState(string id, DeviceState state, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var status = await Status(id);
+            if (status.State == state) return status;
+            if (clock.Elapsed > within)
+                throw new TimeoutException($"robot {id} stayed {status.State} ({status.Devices[0].Detail}) for {within.TotalSeconds} s, expected {state}");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task A_pulled_cable_shows_as_disconnected_within_a_second_and_a_replugged_one_is_ready_again_on_the_same_node()
+    {
+        var before = await Status("a");
+        Assert.Equal(0, before.Devices[0].Reconnects);
+
+        var clock = Stopwatch.StartNew();
+        _a.Unplug();
+        var lost = await WaitForState("a", DeviceState.Disconnected, TimeSpan.FromSeconds(1));
+        var detected = clock.Elapsed;
+        Assert.NotNull(lost.Devices[0].Detail);
+
+        // Commands are refused with the reason while it is gone, and nothing reaches a dead bus.
+        var refused = await _node.System.ActorSelection("/user/robots").Ask<object>(new ReadMotors("a", "Present_Position"), TimeSpan.FromSeconds(5));
+        Assert.Contains("is Disconnected", Assert.IsType<RobotCommandFailed>(refused).Reason);
+
+        // The other robot and the node carry on.
+        Assert.Equal(DeviceState.Ready, (await Status("b")).State);
+        var fromB = await _node.System.ActorSelection("/user/robots").Ask<object>(new ReadMotors("b", "Present_Position"), TimeSpan.FromSeconds(5));
+        Assert.Equal(6, Assert.IsType<MotorValues>(fromB).Values.Count);
+
+        await Task.Delay(500); // a few failed reconnection attempts while unplugged
+        Assert.Equal(DeviceState.Disconnected, (await Status("a")).State);
+
+        _a.Replug();
+        var back = await WaitForState("a", DeviceState.Ready, TimeSpan.FromSeconds(15));
+        Assert.True(back.Devices[0].Reconnects >= 1);
+        var again = await _node.System.ActorSelection("/user/robots").Ask<object>(new ReadMotors("a", "Present_Position"), TimeSpan.FromSeconds(5));
+        Assert.Equal(6, Assert.IsType<MotorValues>(again).Values.Count);
+        Assert.False(_node.System.WhenTerminated.IsCompleted);
+        Assert.True(detected < TimeSpan.FromSeconds(1), $"disconnect noticed after {detected.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task Corrupt_replies_are_retried_and_counted_without_a_reconnect()
+    {
+        var before = (await Status("b")).Devices[0];
+        _b.CorruptNextReplies = 2;
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        DeviceStatusReport after;
+        do
+        {
+            await Task.Delay(50);
+            after = (await Status("b")).Devices[0];
+        } while ((_b.CorruptNextReplies > 0 || after.CorruptPackets == before.CorruptPackets) && DateTime.UtcNow < deadline);
+
+        // Two replies went out corrupted; the bus counts each exchange that saw one (a sync read whose
+        // first reply is corrupt is retried whole) and retried it, without losing the connection.
+        Assert.Equal(2, _b.RepliesCorrupted);
+        Assert.True(after.CorruptPackets >= before.CorruptPackets + 1, $"corrupt packets counted: {before.CorruptPackets} -> {after.CorruptPackets}");
+        Assert.True(after.Retries >= before.Retries + 1, $"retries counted: {before.Retries} -> {after.Retries}");
+        Assert.Equal(0, after.Failures);
+        Assert.Equal(DeviceState.Ready, after.State);
+        Assert.Equal(0, after.Reconnects);
+    }
+
+    [Fact]
+    public async Task Goals_beyond_the_joint_limits_and_non_finite_goals_are_clamped_not_sent()
+    {
+        var robot = _node.System.ActorSelection("/user/robots/a");
+        var latest = await robot.Ask<LatestPositions>(GetLatestPositions.Instance, TimeSpan.FromSeconds(5));
+        var action = latest.Positions.ToDictionary(kv => kv.Key, kv => kv.Value);
+        action["shoulder_pan.pos"] = 1e6;         // far beyond the calibrated range
+        action["elbow_flex.pos"] = double.NaN;    // a broken policy output
+
+        var sent = await robot.Ask<GoalsSent>(new SendGoals(action), TimeSpan.FromSeconds(5));
+
+        Assert.Equal(1, sent.NonFinite);
+        Assert.True(sent.LimitClamps >= 1);
+        Assert.True(sent.Sent["shoulder_pan.pos"] <= latest.Positions["shoulder_pan.pos"] + 20 + 1e-9, "max-step-per-tick limits the jump");
+        Assert.True(double.IsFinite(sent.Sent["elbow_flex.pos"]));
+        Assert.All(sent.Sent.Values, v => Assert.True(double.IsFinite(v)));
+        var goal = _a.Servo(1).Get("Goal_Position");
+        Assert.InRange(goal, 1024, 3072); // the raw goal on the wire stays inside the calibrated range
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        _a.Dispose();
+        _b.Dispose();
+        _dir.Dispose();
+    }
+}
