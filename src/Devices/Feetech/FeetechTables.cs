@@ -40,10 +40,9 @@ public static class FeetechTables
 
     public static ControlTable Table(string model) => IsScs(model) ? Scs : Sts;
 
-    /// <summary>STS/SMS series (STS3215 and friends).</summary>
-    public static readonly ControlTable Sts = new("Feetech STS/SMS",
+    /// <summary>The EPROM registers STS/SMS and SCS servos have at the same addresses.</summary>
+    private static readonly Register[] SharedEprom =
     [
-        // EPROM
         new("Firmware_Major_Version", 0, 1), new("Firmware_Minor_Version", 1, 1),
         new("Model_Number", 3, 2), new("ID", 5, 1), new("Baud_Rate", 6, 1),
         new("Return_Delay_Time", 7, 1), new("Response_Status_Level", 8, 1),
@@ -52,7 +51,14 @@ public static class FeetechTables
         new("Max_Torque_Limit", 16, 2), new("Phase", 18, 1), new("Unloading_Condition", 19, 1),
         new("LED_Alarm_Condition", 20, 1), new("P_Coefficient", 21, 1), new("D_Coefficient", 22, 1),
         new("I_Coefficient", 23, 1), new("Minimum_Startup_Force", 24, 2), new("CW_Dead_Zone", 26, 1),
-        new("CCW_Dead_Zone", 27, 1), new("Protection_Current", 28, 2), new("Angular_Resolution", 30, 1),
+        new("CCW_Dead_Zone", 27, 1)
+    ];
+
+    /// <summary>STS/SMS series (STS3215 and friends).</summary>
+    public static readonly ControlTable Sts = new("Feetech STS/SMS",
+    [
+        // EPROM
+        .. SharedEprom, new("Protection_Current", 28, 2), new("Angular_Resolution", 30, 1),
         new("Homing_Offset", 31, 2, SignBit: 11), new("Operating_Mode", 33, 1), new("Protective_Torque", 34, 1),
         new("Protection_Time", 35, 1), new("Overload_Torque", 36, 1), new("Velocity_closed_loop_P_proportional_coefficient", 37, 1),
         new("Over_Current_Protection_Time", 38, 1), new("Velocity_closed_loop_I_integral_coefficient", 39, 1),
@@ -69,15 +75,7 @@ public static class FeetechTables
     /// <summary>SCS series: no homing offset, Lock at 48, 1024 steps per turn, big-endian (protocol 1).</summary>
     public static readonly ControlTable Scs = new("Feetech SCS",
     [
-        new("Firmware_Major_Version", 0, 1), new("Firmware_Minor_Version", 1, 1),
-        new("Model_Number", 3, 2), new("ID", 5, 1), new("Baud_Rate", 6, 1),
-        new("Return_Delay_Time", 7, 1), new("Response_Status_Level", 8, 1),
-        new("Min_Position_Limit", 9, 2), new("Max_Position_Limit", 11, 2),
-        new("Max_Temperature_Limit", 13, 1), new("Max_Voltage_Limit", 14, 1), new("Min_Voltage_Limit", 15, 1),
-        new("Max_Torque_Limit", 16, 2), new("Phase", 18, 1), new("Unloading_Condition", 19, 1),
-        new("LED_Alarm_Condition", 20, 1), new("P_Coefficient", 21, 1), new("D_Coefficient", 22, 1),
-        new("I_Coefficient", 23, 1), new("Minimum_Startup_Force", 24, 2), new("CW_Dead_Zone", 26, 1),
-        new("CCW_Dead_Zone", 27, 1), new("Protective_Torque", 37, 1), new("Protection_Time", 38, 1),
+        .. SharedEprom, new("Protective_Torque", 37, 1), new("Protection_Time", 38, 1),
         new("Torque_Enable", 40, 1), new("Acceleration", 41, 1), new("Goal_Position", 42, 2),
         new("Goal_Time", 44, 2), new("Goal_Velocity", 46, 2), new("Lock", 48, 1),
         new("Present_Position", 56, 2), new("Present_Velocity", 58, 2), new("Present_Load", 60, 2),

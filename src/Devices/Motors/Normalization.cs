@@ -8,10 +8,7 @@ public static class Normalization
 {
     public static double Normalize(int raw, MotorCalibration cal, MotorNormMode mode, int resolution, bool applyDriveMode)
     {
-        int min = cal.RangeMin, max = cal.RangeMax;
-        if (max == min)
-            throw new InvalidOperationException($"Motor id {cal.Id} has range_min == range_max == {min}: the calibration is invalid. Run `robotactors calibrate`.");
-        var invert = applyDriveMode && cal.DriveMode != 0;
+        var (min, max, invert) = Range(cal, applyDriveMode);
         switch (mode)
         {
             case MotorNormMode.RangeM100To100:
@@ -39,10 +36,7 @@ public static class Normalization
     {
         if (!double.IsFinite(value))
             throw new ArgumentException($"Cannot send a non-finite position ({value}) to motor id {cal.Id}.", nameof(value));
-        int min = cal.RangeMin, max = cal.RangeMax;
-        if (max == min)
-            throw new InvalidOperationException($"Motor id {cal.Id} has range_min == range_max == {min}: the calibration is invalid. Run `robotactors calibrate`.");
-        var invert = applyDriveMode && cal.DriveMode != 0;
+        var (min, max, invert) = Range(cal, applyDriveMode);
         switch (mode)
         {
             case MotorNormMode.RangeM100To100:
@@ -66,6 +60,13 @@ public static class Normalization
             default:
                 throw new ArgumentOutOfRangeException(nameof(mode));
         }
+    }
+
+    private static (int Min, int Max, bool Invert) Range(MotorCalibration cal, bool applyDriveMode)
+    {
+        if (cal.RangeMax == cal.RangeMin)
+            throw new InvalidOperationException($"Motor id {cal.Id} has range_min == range_max == {cal.RangeMin}: the calibration is invalid. Run `robotactors calibrate`.");
+        return (cal.RangeMin, cal.RangeMax, applyDriveMode && cal.DriveMode != 0);
     }
 
     public static string ToLeRobotName(this MotorNormMode mode) => mode switch

@@ -83,6 +83,9 @@ internal static partial class Libc
     public const short PollOut = 0x004;
     public const int ONonBlock = 0x800;
 
+    [LibraryImport(Lib, EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MkFifo(string path, uint mode);
+
     public const int ORdWr = 0x2;
     public const int ONoCtty = 0x100;
 

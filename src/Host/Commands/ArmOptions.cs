@@ -41,6 +41,12 @@ public sealed class ArmOptions
 
     public bool IsGiven(ParseResult result) => result.GetValue(Type) is not null;
 
+    /// <summary>LeRobot's rule for calibrate and setup-motors: exactly one of --robot.* or --teleop.*.</summary>
+    public static ArmConfig ReadOne(ParseResult result, ArmOptions robot, ArmOptions teleop) =>
+        robot.IsGiven(result) ^ teleop.IsGiven(result)
+            ? (robot.IsGiven(result) ? robot : teleop).Read(result)
+            : throw new ArgumentException("Give exactly one of --robot.type/--robot.port or --teleop.type/--teleop.port.");
+
     public ArmConfig Read(ParseResult result) => new()
     {
         Type = result.GetValue(Type) ?? throw new ArgumentException($"--{Prefix}.type is required."),

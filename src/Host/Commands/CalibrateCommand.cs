@@ -24,10 +24,7 @@ public static class CalibrateCommand
         teleop.AddTo(command);
         command.SetAction(parse => MotorsCommand.Guard(() =>
         {
-            var options = robot.IsGiven(parse) ^ teleop.IsGiven(parse)
-                ? (robot.IsGiven(parse) ? robot : teleop)
-                : throw new ArgumentException("Give exactly one of --robot.* or --teleop.*.");
-            using var arm = new Arm(options.Read(parse));
+            using var arm = new Arm(ArmOptions.ReadOne(parse, robot, teleop));
             arm.Connect(calibrate: false);
             if (parse.GetValue(fromFile) is { } file)
             {

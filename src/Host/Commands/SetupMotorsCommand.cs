@@ -21,10 +21,7 @@ public static class SetupMotorsCommand
         teleop.AddTo(command);
         command.SetAction(parse => MotorsCommand.Guard(() =>
         {
-            var options = robot.IsGiven(parse) ^ teleop.IsGiven(parse)
-                ? (robot.IsGiven(parse) ? robot : teleop)
-                : throw new ArgumentException("Give exactly one of --robot.type/--robot.port or --teleop.type/--teleop.port.");
-            var config = options.Read(parse);
+            var config = ArmOptions.ReadOne(parse, robot, teleop);
             var spec = ArmSpec.For(config.Type);
             using var transport = SerialTransports.Open(config.Port, 1_000_000);
             MotorsBus bus = spec.Protocol == BusProtocol.Feetech ? new FeetechBus(transport, []) : new DynamixelBus(transport, []);
