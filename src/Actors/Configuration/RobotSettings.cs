@@ -7,11 +7,12 @@ namespace RobotActors.Actors.Configuration;
 /// <c>{ id = "arm1", type = "so101_follower", port = "/dev/ttyACM0" }</c>. A port of "sim" serves the
 /// bus from the built-in servo emulator, so a simulated arm runs through the same code as a real one.
 /// </summary>
-public sealed record RobotSettings(string Id, string Type, string Port, string? CalibrationDir, double? MaxRelativeTarget, double? MaxStepPerTick)
+public sealed record RobotSettings(string Id, string Type, string Port, string? CalibrationDir, double? MaxRelativeTarget, double? MaxStepPerTick,
+    TeleopSettings? Teleop = null)
 {
     public const string SimulatedPort = "sim";
     public static readonly string[] FollowerTypes = ["so100_follower", "so101_follower", "koch_follower"];
-    private static readonly string[] Keys = ["id", "type", "port", "calibration-dir", "max-relative-target", "max-step-per-tick"];
+    private static readonly string[] Keys = ["id", "type", "port", "calibration-dir", "max-relative-target", "max-step-per-tick", "teleop-type", "teleop-port", "teleop-id"];
 
     public bool IsSimulated => Port == SimulatedPort;
 
@@ -45,9 +46,32 @@ public sealed record RobotSettings(string Id, string Type, string Port, string? 
                 id, type, r.String("port"),
                 item.ContainsKey("calibration-dir") ? r.String("calibration-dir") : null,
                 item.ContainsKey("max-relative-target") ? r.Double("max-relative-target", 0, 360) : null,
-                item.ContainsKey("max-step-per-tick") ? r.Double("max-step-per-tick", 0, 360) : null));
+                item.ContainsKey("max-step-per-tick") ? r.Double("max-step-per-tick", 0, 360) : null,
+                TeleopSettings.Read(r, at, item.ContainsKey("teleop-type"), id)));
         }
         return robots;
+    }
+}
+
+/// <summary>
+/// The teleoperator that drives a robot: a leader arm (so100_leader, so101_leader, koch_leader; port
+/// "sim" for an emulated one) or a gamepad (port: its /dev/input/js* device).
+/// </summary>
+public sealed record TeleopSettings(string Type, string Port, string Id)
+{
+    public static readonly string[] Types = ["so100_leader", "so101_leader", "koch_leader", "gamepad"];
+
+    public bool IsGamepad => Type == "gamepad";
+
+    internal static TeleopSettings? Read(SettingsReader r, string at, bool present, string robotId)
+    {
+        if (!present) return null;
+        var type = r.OneOf("teleop-type", Types);
+        var port = r.String("teleop-port");
+        string id;
+        try { id = r.String("teleop-id"); }
+        catch (SettingsException) { id = robotId + "-leader"; }
+        return new TeleopSettings(type, port, id);
     }
 }
 

@@ -4,6 +4,7 @@ using Akka.Pattern;
 using RobotActors.Actors.Configuration;
 using RobotActors.Actors.Protocol;
 using RobotActors.Devices.Robots;
+using RobotActors.Devices.Teleoperators;
 
 namespace RobotActors.Actors.Robots;
 
@@ -16,14 +17,15 @@ namespace RobotActors.Actors.Robots;
 public sealed class RobotSupervisor : ReceiveActor
 {
     public const string MotorsDevice = "motors-main";
+    public const string TeleopDevice = "teleop";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RobotSettings _robot;
     private readonly DeviceSettings _device;
     private readonly string _dataPath;
     private readonly Dictionary<string, DeviceStatusReport> _devices = new();
-    private SimulatedArm? _simulated;
-    private IActorRef _motors = ActorRefs.Nobody;
+    private readonly List<SimulatedArm> _simulated = [];
+    private readonly Dictionary<string, IActorRef> _children = new();
 
     public static Props Props(RobotSettings robot, DeviceSettings device, string dataPath) =>
         Akka.Actor.Props.Create(() => new RobotSupervisor(robot, device, dataPath));
@@ -41,38 +43,72 @@ public sealed class RobotSupervisor : ReceiveActor
             await RefreshCounters(m);
             sender.Tell(Status());
         });
-        Receive<ReadMotors>(m => ToMotors(m));
-        Receive<SetTorque>(m => ToMotors(m));
-        Receive<SendGoals>(m => ToMotors(m));
-        Receive<GetLatestPositions>(m => ToMotors(m));
+        Receive<ReadMotors>(m => ToDevice(MotorsDevice, m));
+        Receive<SetTorque>(m => ToDevice(MotorsDevice, m));
+        Receive<SendGoals>(m => ToDevice(MotorsDevice, m));
+        Receive<GetLatestPositions>(m => ToDevice(MotorsDevice, m));
+        Receive<GetLatestTeleop>(m => ToDevice(TeleopDevice, m));
     }
 
     protected override void PreStart()
     {
-        var calibrationDir = _robot.CalibrationDir ?? (_robot.IsSimulated ? Path.Combine(_dataPath, "calibration") : null);
-        string port = _robot.Port;
-        if (_robot.IsSimulated)
-        {
-            _simulated = new SimulatedArm(_robot.Id, _robot.Type, _dataPath, calibrationDir!);
-            port = _simulated.PortPath;
-        }
-
+        // Simulated arms keep their calibration with the node's data; real ones default to LeRobot's folder.
+        var simulatedCalibration = _robot.CalibrationDir ?? Path.Combine(_dataPath, "calibration");
+        var calibrationDir = _robot.IsSimulated ? simulatedCalibration : _robot.CalibrationDir;
+        var port = _robot.IsSimulated ? Simulate(_robot.Id, _robot.Type, simulatedCalibration) : _robot.Port;
         var arm = new ArmConfig
         {
             Type = _robot.Type, Port = port, Id = _robot.Id, CalibrationDir = calibrationDir,
             MaxRelativeTarget = _robot.MaxRelativeTarget,
         };
-        _devices[MotorsDevice] = new DeviceStatusReport(MotorsDevice, DeviceState.Connecting, $"opening {port}", 0, DateTimeOffset.UtcNow, 0, 0, 0, 0, 0);
+        _children[MotorsDevice] = StartDevice(MotorsDevice, port, MotorBusActor.Props(MotorsDevice, arm, _robot.MaxStepPerTick, Self, _device));
 
-        // Supervision: a failed bus actor is restarted after an exponential backoff with 20% jitter
-        // (so several robots that lost power together do not retry in lockstep), whatever it threw:
-        // every fault of a device is worth a reconnect attempt, and the backoff keeps retries cheap.
-        // The bus actor logs each loss itself, once, without a stack trace.
-        var bus = MotorBusActor.Props(MotorsDevice, arm, _robot.MaxStepPerTick, Self, _device);
-        _motors = Context.ActorOf(BackoffSupervisor.Props(
-            Backoff.OnFailure(bus, MotorsDevice, _device.MinBackoff, _device.MaxBackoff, randomFactor: 0.2, maxNrOfRetries: -1)
+        if (_robot.Teleop is { } teleop)
+        {
+            var simulatedLeader = teleop.Port == RobotSettings.SimulatedPort;
+            var teleopPort = simulatedLeader ? Simulate(teleop.Id, teleop.Type, simulatedCalibration) : teleop.Port;
+            var leaderCalibration = simulatedLeader ? simulatedCalibration : _robot.CalibrationDir;
+            _children[TeleopDevice] = StartDevice(TeleopDevice, teleopPort,
+                TeleopActor.Props(TeleopDevice, teleopPort, () => OpenTeleoperator(teleop, teleopPort, leaderCalibration), Self, _device.PollInterval));
+        }
+    }
+
+    private string Simulate(string id, string type, string calibrationDir)
+    {
+        var sim = new SimulatedArm(id, type, _dataPath, calibrationDir);
+        _simulated.Add(sim);
+        return sim.PortPath;
+    }
+
+    private static ITeleoperator OpenTeleoperator(TeleopSettings teleop, string port, string? calibrationDir)
+    {
+        if (teleop.IsGamepad) return new GamepadTeleoperator(new JoystickDevice(port));
+        var leader = new Arm(new ArmConfig { Type = teleop.Type, Port = port, Id = teleop.Id, CalibrationDir = calibrationDir });
+        try
+        {
+            leader.Connect(calibrate: true, prompt: new ScriptedCalibrationPrompt(useExisting: true));
+            return new LeaderArmTeleoperator(leader);
+        }
+        catch
+        {
+            leader.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Supervision of a device: a failed device actor is restarted after an exponential backoff with 20%
+    /// jitter (so several robots that lost power together do not retry in lockstep), whatever it threw:
+    /// every fault of a device is worth a reconnect attempt, and the backoff keeps retries cheap. The
+    /// device actor logs each loss itself, once, so the strategy's own logging is off.
+    /// </summary>
+    private IActorRef StartDevice(string name, string target, Props device)
+    {
+        _devices[name] = new DeviceStatusReport(name, DeviceState.Connecting, $"opening {target}", 0, DateTimeOffset.UtcNow, 0, 0, 0, 0, 0);
+        return Context.ActorOf(BackoffSupervisor.Props(
+            Backoff.OnFailure(device, name, _device.MinBackoff, _device.MaxBackoff, randomFactor: 0.2, maxNrOfRetries: -1)
                 .WithAutoReset(TimeSpan.FromSeconds(10))
-                .WithSupervisorStrategy(new OneForOneStrategy(-1, -1, _ => Directive.Restart, loggingEnabled: false))), MotorsDevice + "-supervisor");
+                .WithSupervisorStrategy(new OneForOneStrategy(-1, -1, _ => Directive.Restart, loggingEnabled: false))), name + "-supervisor");
     }
 
     private void Update(DeviceStatusChanged change)
@@ -96,16 +132,19 @@ public sealed class RobotSupervisor : ReceiveActor
     /// <summary>A Ready bus is asked for its live counters; a busy or lost one keeps the last known.</summary>
     private async Task RefreshCounters(GetRobotStatus question)
     {
-        if (_devices[MotorsDevice].State != DeviceState.Ready) return;
-        try
+        foreach (var (name, child) in _children)
         {
-            var live = await _motors.Ask<DeviceStatusReport>(question, TimeSpan.FromMilliseconds(500));
-            var known = _devices[MotorsDevice];
-            _devices[MotorsDevice] = live with { Reconnects = known.Reconnects, Since = known.Since, Detail = known.Detail };
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or InvalidCastException)
-        {
-            // The bus is busy or has just failed (and answered as such); its last known counters will do.
+            if (_devices[name].State != DeviceState.Ready) continue;
+            try
+            {
+                var live = await child.Ask<DeviceStatusReport>(question, TimeSpan.FromMilliseconds(500));
+                var known = _devices[name];
+                _devices[name] = live with { Reconnects = known.Reconnects, Since = known.Since, Detail = known.Detail };
+            }
+            catch (Exception ex) when (ex is AskTimeoutException or InvalidCastException)
+            {
+                // The device is busy or has just failed (and answered as such); its last known counters will do.
+            }
         }
     }
 
@@ -118,17 +157,25 @@ public sealed class RobotSupervisor : ReceiveActor
         return new RobotStatusReport(_robot.Id, _robot.Type, _robot.Port, state, devices);
     }
 
-    private void ToMotors(object message)
+    /// <summary>Forwards to a device only while it is Ready; otherwise tells the asker why not.</summary>
+    private void ToDevice(string name, object message)
     {
-        var motors = _devices[MotorsDevice];
-        if (motors.State != DeviceState.Ready)
+        if (!_devices.TryGetValue(name, out var device))
         {
-            Sender.Tell(new RobotCommandFailed(_robot.Id,
-                $"robot {_robot.Id} is {Status().State}: {motors.Name} {motors.State.ToString().ToLowerInvariant()}{(motors.Detail is null ? "" : $" ({motors.Detail})")}. Nothing was sent; try again when it is Ready."));
+            Sender.Tell(new RobotCommandFailed(_robot.Id, $"robot {_robot.Id} has no {name} (configure teleop-type and teleop-port)"));
             return;
         }
-        _motors.Forward(message);
+        if (device.State != DeviceState.Ready)
+        {
+            Sender.Tell(new RobotCommandFailed(_robot.Id,
+                $"robot {_robot.Id} is {Status().State}: {device.Name} {device.State.ToString().ToLowerInvariant()}{(device.Detail is null ? "" : $" ({device.Detail})")}. Nothing was sent; try again when it is Ready."));
+            return;
+        }
+        _children[name].Forward(message);
     }
 
-    protected override void PostStop() => _simulated?.Dispose();
+    protected override void PostStop()
+    {
+        foreach (var sim in _simulated) sim.Dispose();
+    }
 }

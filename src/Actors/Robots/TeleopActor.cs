@@ -1,0 +1,73 @@
+using Akka.Actor;
+using RobotActors.Actors.Protocol;
+using RobotActors.Devices.Teleoperators;
+
+namespace RobotActors.Actors.Robots;
+
+/// <summary>The latest teleoperator action and events, and when they were read.</summary>
+/// <param name="Events">Held events (is_intervention) as they are now; one-shot events (success, failure,
+/// rerecord_episode, terminate_episode) stay set from their press until this reading is taken.</param>
+public sealed record LatestTeleop(IReadOnlyDictionary<string, double> Action, IReadOnlyDictionary<TeleopEvent, bool> Events, DateTimeOffset ReadAt);
+
+public sealed class GetLatestTeleop
+{
+    public static readonly GetLatestTeleop Instance = new();
+    private GetLatestTeleop() { }
+}
+
+/// <summary>
+/// Owns one teleoperator (leader arm, gamepad, keyboard) and keeps its latest action and events, read
+/// every poll interval, so the control loop takes them without waiting on the device. A press of
+/// success, failure or re-record between two control ticks is never lost: it stays latched until read.
+/// </summary>
+public sealed class TeleopActor : DeviceActor
+{
+    private static readonly TeleopEvent[] OneShot = [TeleopEvent.Success, TeleopEvent.Failure, TeleopEvent.RerecordEpisode, TeleopEvent.TerminateEpisode];
+
+    private readonly Func<ITeleoperator> _open;
+    private readonly Dictionary<TeleopEvent, bool> _events = new();
+    private ITeleoperator? _teleop;
+    private Dictionary<string, double> _action = new();
+    private DateTimeOffset _readAt;
+
+    /// <param name="open">Opens the teleoperator; called again on every reconnect.</param>
+    public static Props Props(string name, string target, Func<ITeleoperator> open, IActorRef listener, TimeSpan pollInterval) =>
+        Akka.Actor.Props.Create(() => new TeleopActor(name, target, open, listener, pollInterval)).WithDispatcher(Dispatcher);
+
+    public TeleopActor(string name, string target, Func<ITeleoperator> open, IActorRef listener, TimeSpan pollInterval)
+        : base(name, target, listener, pollInterval)
+    {
+        _open = open;
+    }
+
+    protected override void Open()
+    {
+        _teleop = _open();
+        Poll();
+    }
+
+    protected override void Poll()
+    {
+        _action = _teleop!.GetAction();
+        _readAt = DateTimeOffset.UtcNow;
+        if (_teleop is not IEventTeleoperator withEvents) return;
+        foreach (var (e, on) in withEvents.GetTeleopEvents())
+            _events[e] = OneShot.Contains(e) ? on || _events.GetValueOrDefault(e) : on;
+    }
+
+    protected override void Ready()
+    {
+        Receive<GetLatestTeleop>(_ =>
+        {
+            Sender.Tell(new LatestTeleop(new Dictionary<string, double>(_action), new Dictionary<TeleopEvent, bool>(_events), _readAt));
+            foreach (var e in OneShot) _events.Remove(e);
+        });
+        Receive<GetRobotStatus>(_ => Sender.Tell(Report(DeviceState.Ready, null)));
+    }
+
+    protected override void Close()
+    {
+        _teleop?.Dispose();
+        _teleop = null;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Akka.Actor;
+using RobotActors.Actors.Hosting;
+using RobotActors.Actors.Protocol;
+using RobotActors.Actors.Robots;
+using RobotActors.Devices.Emulator;
+using RobotActors.Devices.Motors;
+using RobotActors.Devices.Teleoperators;
+
+namespace RobotActors.Actors.Tests;
+
+/// <summary>Teleoperators as device actors: a leader arm on an emulated bus, and a gamepad on a FIFO.</summary>
+public sealed class RobotTeleopTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private readonly string _fifo;
+    private ServoBusEmulator _follower = null!, _leader = null!;
+    private RobotActorsNode _node = null!;
+
+    public RobotTeleopTests() => _fifo = Path.Combine(_dir.Path, "js0");
+
+    public async Task InitializeAsync()
+    {
+        var calibration = Path.Combine(_dir.Path, "calibration");
+        foreach (var id in new[] { "f", "f-leader", "g" })
+            CalibrationFile.Save(Path.Combine(calibration, id + ".json"), SimulatedArm.DefaultCalibration("so101_follower"));
+        _follower = ServoBusEmulator.ForArm(linkPath: Path.Combine(_dir.Path, "f.tty"));
+        _leader = ServoBusEmulator.ForArm(linkPath: Path.Combine(_dir.Path, "l.tty"));
+        var gFollower = ServoBusEmulator.ForArm(linkPath: Path.Combine(_dir.Path, "g.tty"));
+        _disposables.Add(gFollower);
+        Assert.Equal(0, mkfifo(_fifo, Convert.ToUInt32("600", 8)));
+
+        _node = RobotActorsNode.Start(TestSettings.Create(_dir.Path, $$"""
+            robotactors.robots = [
+              { id = "f", type = "so101_follower", port = "{{_follower.PortPath}}", calibration-dir = "{{calibration}}",
+                teleop-type = "so101_leader", teleop-port = "{{_leader.PortPath}}" }
+              { id = "g", type = "so101_follower", port = "{{gFollower.PortPath}}", calibration-dir = "{{calibration}}",
+                teleop-type = "gamepad", teleop-port = "{{_fifo}}" }
+            ]
+            robotactors.device { poll-interval = 20ms, min-backoff = 100ms, max-backoff = 1s }
+            """), "test");
+        await _node.WaitUntilUpAsync(TimeSpan.FromSeconds(20));
+        await WaitForState("f", DeviceState.Ready, TimeSpan.FromSeconds(20));
+        await WaitForState("g", DeviceState.Ready, TimeSpan.FromSeconds(20));
+    }
+
+    private readonly List<IDisposable> _disposables = [];
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo(string path, uint mode);
+
+    private Task<RobotStatusReport> Status(string id) =>
+        _node.System.ActorSelection("/user/robots").Ask<RobotStatusReport>(new GetRobotStatus(id), TimeSpan.FromSeconds(5));
+
+    private Task<LatestTeleop> Teleop(string id) =>
+        _node.System.ActorSelection($"/user/robots/{id}").Ask<LatestTeleop>(GetLatestTeleop.Instance, TimeSpan.FromSeconds(5));
+
+    private async Task WaitForState(string id, DeviceState state, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        while ((await Status(id)).State != state)
+        {
+            if (clock.Elapsed > within) throw new TimeoutException($"robot {id} never became {state}: {string.Join("; ", (await Status(id)).Devices.Select(d => $"{d.Name} {d.State} {d.Detail}"))}");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task The_leader_arms_hand_moved_joints_are_the_latest_action_and_a_lost_leader_disconnects_the_robot()
+    {
+        var status = await Status("f");
+        Assert.Equal(["motors-main", "teleop"], status.Devices.Select(d => d.Name));
+
+        var before = await Teleop("f");
+        Assert.Equal(["shoulder_pan.pos", "shoulder_lift.pos", "elbow_flex.pos", "wrist_flex.pos", "wrist_roll.pos", "gripper.pos"], before.Action.Keys);
+
+        _leader.Servo(1).MoveByHand(2600); // about 48 degrees from centre
+        var clock = Stopwatch.StartNew();
+        LatestTeleop after;
+        do { after = await Teleop("f"); } while (Math.Abs(after.Action["shoulder_pan.pos"] - before.Action["shoulder_pan.pos"]) < 30 && clock.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.InRange(after.Action["shoulder_pan.pos"] - before.Action["shoulder_pan.pos"], 40, 56);
+        Assert.True(after.ReadAt > before.ReadAt);
+
+        _leader.Unplug();
+        await WaitForState("f", DeviceState.Disconnected, TimeSpan.FromSeconds(2));
+        var refused = await _node.System.ActorSelection("/user/robots/f").Ask<object>(GetLatestTeleop.Instance, TimeSpan.FromSeconds(5));
+        Assert.IsType<RobotCommandFailed>(refused);
+        Assert.Equal(DeviceState.Ready, (await Status("f")).Devices.Single(d => d.Name == "motors-main").State);
+
+        _leader.Replug();
+        await WaitForState("f", DeviceState.Ready, TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Gamepad_presses_between_two_ticks_are_latched_until_read_and_held_buttons_read_as_held()
+    {
+        await using var writer = new FileStream(_fifo, FileMode.Open, FileAccess.Write);
+        void Send(byte type, byte number, short value) { writer.Write(new JoystickEvent(0, value, type, number).ToBytes()); writer.Flush(); }
+
+        Send(JoystickEvent.Button, GamepadTeleoperator.ButtonRb, 1);  // hold RB: intervention
+        Send(JoystickEvent.Button, GamepadTeleoperator.ButtonY, 1);   // a quick press of Y: success
+        Send(JoystickEvent.Button, GamepadTeleoperator.ButtonY, 0);
+        Send(JoystickEvent.Axis, 1, -32767);                          // left stick forward
+
+        var clock = Stopwatch.StartNew();
+        LatestTeleop first;
+        do { first = await Teleop("g"); } while (!first.Events.GetValueOrDefault(TeleopEvent.Success) && clock.Elapsed < TimeSpan.FromSeconds(5));
+        Assert.True(first.Events[TeleopEvent.Success]);
+        Assert.True(first.Events[TeleopEvent.IsIntervention]);
+        Assert.Equal(1.0, first.Action["delta_x"], 6);
+
+        await Task.Delay(100); // several polls later
+        var second = await Teleop("g");
+        Assert.False(second.Events.GetValueOrDefault(TeleopEvent.Success), "a press is reported once");
+        Assert.True(second.Events[TeleopEvent.IsIntervention], "RB is still held");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        _follower.Dispose();
+        _leader.Dispose();
+        foreach (var d in _disposables) d.Dispose();
+        _dir.Dispose();
+    }
+}
