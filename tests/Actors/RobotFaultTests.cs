@@ -21,8 +21,10 @@ public sealed class RobotFaultTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var calibration = Path.Combine(_dir.Path, "calibration");
-        foreach (var id in new[] { "a", "b" })
-            CalibrationFile.Save(Path.Combine(calibration, id + ".json"), SimulatedArm.DefaultCalibration("so101_follower"));
+        // Robot a's file has non-zero homing offsets, so a servo reset to factory values differs from it.
+        CalibrationFile.Save(Path.Combine(calibration, "a.json"), SimulatedArm.DefaultCalibration("so101_follower")
+            .ToDictionary(kv => kv.Key, kv => kv.Value with { HomingOffset = 40 + kv.Value.Id }));
+        CalibrationFile.Save(Path.Combine(calibration, "b.json"), SimulatedArm.DefaultCalibration("so101_follower"));
         _a = ServoBusEmulator.ForArm(linkPath: Path.Combine(_dir.Path, "a.tty"));
         _b = ServoBusEmulator.ForArm(linkPath: Path.Combine(_dir.Path, "b.tty"));
 
@@ -78,8 +80,17 @@ public sealed class RobotFaultTests : IAsyncLifetime
         await Task.Delay(500); // a few failed reconnection attempts while unplugged
         Assert.Equal(DeviceState.Disconnected, (await Status("a")).State);
 
+        // While unplugged, the arm is power-cycled with a replaced shoulder servo: factory registers.
+        Assert.Equal(41, _a.Servo(1).Get("Homing_Offset"));
+        _a.Servo(1).Set("Homing_Offset", 0);
+        _a.Servo(1).Set("Min_Position_Limit", 0);
+        _a.Servo(1).Set("Max_Position_Limit", 4095);
+
         _a.Replug();
         var back = await WaitForState("a", DeviceState.Ready, TimeSpan.FromSeconds(15));
+        Assert.Equal(41, _a.Servo(1).Get("Homing_Offset"));        // the calibration was re-applied
+        Assert.Equal(1024, _a.Servo(1).Get("Min_Position_Limit"));
+        Assert.Equal(3072, _a.Servo(1).Get("Max_Position_Limit"));
         Assert.True(back.Devices[0].Reconnects >= 1);
         var again = await _node.System.ActorSelection("/user/robots").Ask<object>(new ReadMotors("a", "Present_Position"), TimeSpan.FromSeconds(5));
         Assert.Equal(6, Assert.IsType<MotorValues>(again).Values.Count);
