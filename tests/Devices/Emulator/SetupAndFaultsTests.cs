@@ -18,7 +18,8 @@ public class SetupAndFaultsTests
         Assert.Equal((1, 115_200), (foundId, foundBaud));
         Assert.Equal(6, factory.Id);
         Assert.Equal(1_000_000, factory.BaudRate);
-        Assert.Equal(777, bus.Ping(6));
+        bus.PacketTimeout = TimeSpan.FromMilliseconds(500);
+        Assert.Equal(777, bus.Ping(6, numRetry: 2));
     }
 
     [Fact]

@@ -1,0 +1,130 @@
+using RobotActors.Devices.Serial;
+
+namespace RobotActors.Devices.Teleoperators;
+
+/// <summary>
+/// LeRobot's keyboard_ee teleoperator in a terminal. Arrow keys move x/y (up → y -1, left → x +1);
+/// a terminal cannot report Shift on its own, so Page Up / Page Down move z (+1 / -1) where LeRobot
+/// uses right/left Shift, and 'o' / 'c' open / close the gripper where it uses right/left Ctrl.
+/// 's' success, 'r' re-record, 'q' terminate. A movement key within the last half second counts as
+/// intervention. Actions: delta_x, delta_y, delta_z, gripper (0 close, 1 stay, 2 open).
+/// </summary>
+public sealed class KeyboardTeleoperator : IEventTeleoperator
+{
+    private static readonly TimeSpan InterventionHold = TimeSpan.FromMilliseconds(500);
+    private readonly object _gate = new();
+    private readonly Stream _input;
+    private readonly TerminalKeyParser _parser = new();
+    private readonly Thread _reader;
+    private readonly byte[]? _savedTermios;
+    private double _dx, _dy, _dz;
+    private int _gripper = 1;
+    private bool _success, _rerecord, _terminate;
+    private DateTime _lastMove = DateTime.MinValue;
+
+    /// <param name="input">The terminal (stdin) or any byte stream of key presses; the caller keeps ownership.</param>
+    /// <param name="rawTerminal">Put stdin in raw mode (no echo, no line buffering) and restore it on dispose.</param>
+    public KeyboardTeleoperator(Stream input, bool rawTerminal = false)
+    {
+        _input = input;
+        if (rawTerminal && OperatingSystem.IsLinux() && !Console.IsInputRedirected)
+        {
+            _savedTermios = new byte[Libc.TermiosSize];
+            if (Libc.TcGetAttr(0, _savedTermios) == 0)
+            {
+                var raw = (byte[])_savedTermios.Clone();
+                Libc.CfMakeRaw(raw);
+                Libc.TcSetAttr(0, Libc.TcsaNow, raw);
+            }
+            else _savedTermios = null;
+        }
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "keyboard teleop" };
+        _reader.Start();
+    }
+
+    public long KeysRead { get; private set; }
+    public double StepSize { get; init; } = 1.0;
+    public IReadOnlyList<string> ActionFeatures => ["delta_x", "delta_y", "delta_z", "gripper"];
+
+    private void ReadLoop()
+    {
+        var buffer = new byte[64];
+        try
+        {
+            while (true)
+            {
+                var n = _input.Read(buffer, 0, buffer.Length);
+                if (n == 0) return;
+                for (var i = 0; i < n; i++)
+                    if (_parser.Feed(buffer[i]) is { } key) Apply(key.Key, key.Char);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+    }
+
+    private void Apply(TerminalKey key, char c)
+    {
+        lock (_gate)
+        {
+            KeysRead++;
+            var moved = true;
+            switch (key)
+            {
+                case TerminalKey.Up: _dy -= StepSize; break;
+                case TerminalKey.Down: _dy += StepSize; break;
+                case TerminalKey.Left: _dx += StepSize; break;
+                case TerminalKey.Right: _dx -= StepSize; break;
+                case TerminalKey.PageUp: _dz += StepSize; break;
+                case TerminalKey.PageDown: _dz -= StepSize; break;
+                default:
+                    moved = false;
+                    switch (char.ToLowerInvariant(c))
+                    {
+                        case 'o': _gripper = 2; moved = true; break;
+                        case 'c': _gripper = 0; moved = true; break;
+                        case 's': _success = true; break;
+                        case 'r': _rerecord = true; break;
+                        case 'q': _terminate = true; break;
+                    }
+                    break;
+            }
+            if (moved) _lastMove = DateTime.UtcNow;
+        }
+    }
+
+    /// <summary>The movement since the last call (key presses add up; auto-repeat gives a steady rate).</summary>
+    public Dictionary<string, double> GetAction()
+    {
+        lock (_gate)
+        {
+            var action = new Dictionary<string, double> { ["delta_x"] = _dx, ["delta_y"] = _dy, ["delta_z"] = _dz, ["gripper"] = _gripper };
+            _dx = _dy = _dz = 0;
+            _gripper = 1;
+            return action;
+        }
+    }
+
+    public Dictionary<TeleopEvent, bool> GetTeleopEvents()
+    {
+        lock (_gate)
+        {
+            var events = new Dictionary<TeleopEvent, bool>
+            {
+                [TeleopEvent.IsIntervention] = DateTime.UtcNow - _lastMove < InterventionHold,
+                [TeleopEvent.Success] = _success,
+                [TeleopEvent.Failure] = false,
+                [TeleopEvent.RerecordEpisode] = _rerecord,
+                [TeleopEvent.TerminateEpisode] = _terminate || _rerecord,
+            };
+            _success = _rerecord = _terminate = false;
+            return events;
+        }
+    }
+
+    public void Dispose()
+    {
+        // The input stays the caller's: closing a stream another thread is blocked reading can hang
+        // on some platforms, and stdin must stay usable. The reader ends at end of input.
+        if (_savedTermios is not null) Libc.TcSetAttr(0, Libc.TcsaNow, _savedTermios);
+    }
+}
