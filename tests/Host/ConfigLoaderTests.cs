@@ -129,6 +129,13 @@ public sealed class ConfigLoaderTests : IDisposable
         var type = Write("robot-type.conf", "robotactors.robots = [ { id = \"arm1\", type = \"so101_leader\", port = \"x\" } ]\n");
         Assert.Contains("not one of", Assert.Throws<ConfigException>(() => ConfigLoader.Load(type)).Message);
 
+        var cameras = Write("robot-cameras.conf", "robotactors.robots = [ { id = a, type = so100_follower, port = x, cameras = [ { name = front, type = folder, path = /tmp/f, fps = 15 } ] } ]\n");
+        var camera = Assert.Single(Assert.Single(ConfigLoader.Load(cameras).Settings.Robots).Cameras!);
+        Assert.Equal(("front", "folder", "/tmp/f", 15, true), (camera.Name, camera.Type, camera.Path, camera.Fps, camera.Loop));
+
+        var cameraTypo = Write("robot-camera-typo.conf", "robotactors.robots = [ { id = a, type = so100_follower, port = x, cameras = [ { name = front, type = folder, pth = /tmp/f } ] } ]\n");
+        Assert.Contains("robotactors.robots[0].cameras[0].pth", Assert.Throws<ConfigException>(() => ConfigLoader.Load(cameraTypo)).Message);
+
         var twice = Write("robot-twice.conf", "robotactors.robots = [ { id = a, type = so100_follower, port = x }, { id = a, type = so100_follower, port = y } ]\n");
         Assert.Contains("used twice", Assert.Throws<ConfigException>(() => ConfigLoader.Load(twice)).Message);
     }

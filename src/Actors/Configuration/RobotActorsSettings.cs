@@ -36,7 +36,8 @@ public sealed record RobotActorsSettings(
             new ConsoleSettings(r.Duration(p + "console.timeout")),
             new PluginSettings(r.String(p + "plugins.folder")),
             RobotSettings.ReadAll(config, p + "robots"),
-            new DeviceSettings(r.Duration(p + "device.poll-interval"), r.Duration(p + "device.min-backoff"), r.Duration(p + "device.max-backoff")));
+            new DeviceSettings(r.Duration(p + "device.poll-interval"), r.Duration(p + "device.min-backoff"), r.Duration(p + "device.max-backoff"),
+                r.Duration(p + "device.camera-max-age")));
     }
 
     /// <summary>The data directory as an absolute path.</summary>

@@ -8,11 +8,11 @@ namespace RobotActors.Actors.Configuration;
 /// bus from the built-in servo emulator, so a simulated arm runs through the same code as a real one.
 /// </summary>
 public sealed record RobotSettings(string Id, string Type, string Port, string? CalibrationDir, double? MaxRelativeTarget, double? MaxStepPerTick,
-    TeleopSettings? Teleop = null)
+    TeleopSettings? Teleop = null, IReadOnlyList<CameraSettings>? Cameras = null)
 {
     public const string SimulatedPort = "sim";
     public static readonly string[] FollowerTypes = ["so100_follower", "so101_follower", "koch_follower"];
-    private static readonly string[] Keys = ["id", "type", "port", "calibration-dir", "max-relative-target", "max-step-per-tick", "teleop-type", "teleop-port", "teleop-id"];
+    private static readonly string[] Keys = ["id", "type", "port", "calibration-dir", "max-relative-target", "max-step-per-tick", "teleop-type", "teleop-port", "teleop-id", "cameras"];
 
     public bool IsSimulated => Port == SimulatedPort;
 
@@ -47,7 +47,8 @@ public sealed record RobotSettings(string Id, string Type, string Port, string? 
                 item.ContainsKey("calibration-dir") ? r.String("calibration-dir") : null,
                 item.ContainsKey("max-relative-target") ? r.Double("max-relative-target", 0, 360) : null,
                 item.ContainsKey("max-step-per-tick") ? r.Double("max-step-per-tick", 0, 360) : null,
-                TeleopSettings.Read(r, at, item.ContainsKey("teleop-type"), id)));
+                TeleopSettings.Read(r, at, item.ContainsKey("teleop-type"), id),
+                item.TryGetValue("cameras", out var cameras) ? CameraSettings.ReadAll(cameras, $"{at}.cameras") : []));
         }
         return robots;
     }
@@ -75,5 +76,41 @@ public sealed record TeleopSettings(string Type, string Port, string Id)
     }
 }
 
-/// <summary>How device actors poll and reconnect.</summary>
-public sealed record DeviceSettings(TimeSpan PollInterval, TimeSpan MinBackoff, TimeSpan MaxBackoff);
+/// <summary>
+/// A camera of a robot: <c>{ name = "front", type = "folder", path = "/data/front", fps = 30 }</c>. The
+/// "folder" type replays the images of a folder (PNG, PPM, PGM) as a live camera; frames are HWC uint8.
+/// </summary>
+public sealed record CameraSettings(string Name, string Type, string Path, int Fps, bool Loop)
+{
+    public static readonly string[] Types = ["folder"];
+    private static readonly string[] Keys = ["name", "type", "path", "fps", "loop"];
+
+    internal static IReadOnlyList<CameraSettings> ReadAll(HoconValue value, string key)
+    {
+        if (value.Values.All(v => v is HoconArray a && a.Count == 0)) return [];
+        if (!value.IsArray())
+            throw new SettingsException(key, "expected a list of cameras", "Write cameras = [ { name = \"front\", type = \"folder\", path = \"/data/front\", fps = 30 } ]");
+        var cameras = new List<CameraSettings>();
+        var entries = value.GetArray();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var at = $"{key}[{i}]";
+            if (!entries[i].IsObject())
+                throw new SettingsException(at, "expected an object { name = ..., type = ..., path = ... }", "Write each camera as { name = \"front\", type = \"folder\", path = \"/data/front\" }");
+            var item = entries[i].GetObject().Items;
+            foreach (var name in item.Keys)
+                if (!Keys.Contains(name))
+                    throw new SettingsException($"{at}.{name}", "is not a camera setting", $"A camera takes: {string.Join(", ", Keys)}");
+            var r = new SettingsReader(entries[i].ToConfig());
+            var cameraName = r.String("name");
+            if (cameras.Any(c => c.Name == cameraName))
+                throw new SettingsException($"{at}.name", $"camera name \"{cameraName}\" is used twice", "Give each camera of a robot its own name");
+            cameras.Add(new CameraSettings(cameraName, r.OneOf("type", Types), r.String("path"),
+                item.ContainsKey("fps") ? r.Int("fps", 1, 1000) : 30, !item.ContainsKey("loop") || r.Bool("loop")));
+        }
+        return cameras;
+    }
+}
+
+/// <summary>How device actors poll and reconnect, and how old a camera's newest frame may be before it counts as stalled.</summary>
+public sealed record DeviceSettings(TimeSpan PollInterval, TimeSpan MinBackoff, TimeSpan MaxBackoff, TimeSpan CameraMaxAge);

@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Pattern;
 using RobotActors.Actors.Configuration;
 using RobotActors.Actors.Protocol;
+using RobotActors.Devices.Cameras;
 using RobotActors.Devices.Robots;
 using RobotActors.Devices.Teleoperators;
 
@@ -18,6 +19,8 @@ public sealed class RobotSupervisor : ReceiveActor
 {
     public const string MotorsDevice = "motors-main";
     public const string TeleopDevice = "teleop";
+
+    public static string CameraDevice(string camera) => "camera-" + camera;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RobotSettings _robot;
@@ -48,6 +51,7 @@ public sealed class RobotSupervisor : ReceiveActor
         Receive<SendGoals>(m => ToDevice(MotorsDevice, m));
         Receive<GetLatestPositions>(m => ToDevice(MotorsDevice, m));
         Receive<GetLatestTeleop>(m => ToDevice(TeleopDevice, m));
+        Receive<GetLatestFrame>(m => ToDevice(CameraDevice(m.Camera), m));
     }
 
     protected override void PreStart()
@@ -71,7 +75,17 @@ public sealed class RobotSupervisor : ReceiveActor
             _children[TeleopDevice] = StartDevice(TeleopDevice, teleopPort,
                 TeleopActor.Props(TeleopDevice, teleopPort, () => OpenTeleoperator(teleop, teleopPort, leaderCalibration), Self, _device.PollInterval));
         }
+
+        foreach (var camera in _robot.Cameras ?? [])
+        {
+            var name = CameraDevice(camera.Name);
+            _children[name] = StartDevice(name, camera.Path,
+                CameraActor.Props(name, camera.Path, () => OpenCamera(camera), Self, _device.PollInterval, _device.CameraMaxAge));
+        }
     }
+
+    /// <summary>"folder" is the only camera type so far (V4L2 capture is not built yet).</summary>
+    private static ICamera OpenCamera(CameraSettings camera) => new ImageFolderCamera(camera.Path, camera.Fps, camera.Loop);
 
     private string Simulate(string id, string type, string calibrationDir)
     {
@@ -162,7 +176,7 @@ public sealed class RobotSupervisor : ReceiveActor
     {
         if (!_devices.TryGetValue(name, out var device))
         {
-            Sender.Tell(new RobotCommandFailed(_robot.Id, $"robot {_robot.Id} has no {name} (configure teleop-type and teleop-port)"));
+            Sender.Tell(new RobotCommandFailed(_robot.Id, $"robot {_robot.Id} has no device {name}; it has: {string.Join(", ", _devices.Keys)}"));
             return;
         }
         if (device.State != DeviceState.Ready)
