@@ -98,7 +98,14 @@ public sealed class ConsoleConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _system.Stop(_client);
-        await _system.Terminate().WaitAsync(TimeSpan.FromSeconds(3)).ContinueWith(_ => { });
+        try
+        {
+            await _system.Terminate().WaitAsync(TimeSpan.FromSeconds(3));
+        }
+        catch (TimeoutException)
+        {
+            // The console is leaving anyway; a remoting shutdown that lingers must not hold up the prompt.
+        }
     }
 }
 
