@@ -34,7 +34,7 @@ internal sealed class LeafRows
         {
             if (CountOf(r) != width)
                 throw new DatasetFormatException(
-                    $"{where}: column '{Column}' row {r} has {CountOf(r)} values but the feature's shape in meta/info.json has {width}.");
+                    $"feature '{Column}': meta/info.json's shape holds {width} values but {where} row {r} has {CountOf(r)}; the shape in info.json disagrees with the data.");
         }
         var result = new double[Values.Length];
         switch (Values)
