@@ -17,8 +17,8 @@ public class PublishedLayoutTests
     private const int Fps = 30;
     private static readonly int[] Lengths = [4, 6, 5];
 
-    private static float[] State(long index) => [index * 0.1f, -index, 3.5f + index];
-    private static byte[] Pixels(long index)
+    internal static float[] State(long index) => [index * 0.1f, -index, 3.5f + index];
+    internal static byte[] Pixels(long index)
     {
         var px = new byte[8 * 6 * 3];
         for (int i = 0; i < px.Length; i++)
@@ -98,7 +98,7 @@ public class PublishedLayoutTests
     }
 
     // pyarrow writes every field optional and lists as list<element: T> with an optional element.
-    private static async Task WriteDataFile(string path, (long Episode, long From, int Length)[] episodes)
+    internal static async Task WriteDataFile(string path, (long Episode, long From, int Length)[] episodes)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var image = new StructField("observation.image", new DataField<byte[]>("bytes", true), new DataField<string>("path", true));
@@ -135,7 +135,7 @@ public class PublishedLayoutTests
         }
     }
 
-    private static async Task WriteTasks(string path, string[] tasks)
+    internal static async Task WriteTasks(string path, string[] tasks)
     {
         var taskIndex = new DataField<long?>("task_index");
         var task = new DataField<string>("task", true);

@@ -222,6 +222,33 @@ public sealed class LeRobotDataset
             return VideoFiles.DecodeEpisodeAsync(path, from, (int)episode.Length, Fps, f.Height, f.Width, f.Channels).GetAwaiter().GetResult();
         });
 
+    /// <summary>
+    /// One episode's rows as columns (user features, images still PNG-encoded) and per-frame task strings,
+    /// for tools that copy episodes without decoding them.
+    /// </summary>
+    internal (FrameBlock Block, string[] Tasks) EpisodeBlock(EpisodeRecord e, bool keepDefaultColumns = false)
+    {
+        var file = DataFileOf(e);
+        int first = file.RowOf(e.DatasetFromIndex);
+        int n = (int)e.Length;
+        if (file.RowOf(e.DatasetToIndex - 1) != first + n - 1)
+            throw new DatasetFormatException($"{DataPathOf(e)}: the rows of {EpisodesTable.Describe(e)} are not contiguous.");
+        var slice = file.Block.Slice(first, n, Info.Features.Where(f => f.IsNumeric).ToDictionary(f => f.Key, f => f.ElementCount));
+        var tasks = new string[n];
+        for (int i = 0; i < n; i++)
+        {
+            int t = (int)slice.Numeric["task_index"][i];
+            tasks[i] = t >= 0 && t < Tasks.Count ? Tasks[t] : throw new DatasetFormatException($"{DataPathOf(e)}: task_index {t} is not in the tasks table.");
+        }
+        if (!keepDefaultColumns)
+            foreach (var key in FeatureSpec.DefaultFeatureKeys)
+                slice.Numeric.Remove(key);
+        return (slice, tasks);
+    }
+
+    /// <summary>Decoded frames of one video feature of an episode (needs ffmpeg).</summary>
+    internal IReadOnlyList<ImageFrame> EpisodeVideoFrames(EpisodeRecord e, string key) => VideoFramesOf(Info.Feature(key), e);
+
     /// <summary>Frame lookup by timestamp inside an episode, within LeRobot's tolerance of the frame grid.</summary>
     public Frame GetByTimestamp(long episodeIndex, double timestamp, double toleranceS = DeltaTimestamps.DefaultToleranceS)
     {

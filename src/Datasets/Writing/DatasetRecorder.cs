@@ -124,14 +124,39 @@ public sealed class DatasetRecorder
         int n = _buffer.Count;
         if (n == 0)
             throw new DatasetFormatException("save_episode with no frames: add frames first, or discard the episode.");
+        var block = new FrameBlock { RowCount = n };
+        foreach (var f in _info.Features.Where(f => f.IsNumeric && !f.IsDefault))
+            block.Numeric[f.Key] = _buffer.NumericValues(f.Key);
+        foreach (var f in _info.ImageFeatures)
+        {
+            var frames = _buffer.Images[f.Key];
+            var pngs = new byte[n][];
+            Parallel.For(0, n, i => pngs[i] = Png.Encode(frames[i], PngCompression));
+            block.Images[f.Key] = pngs;
+        }
+        var videos = _info.VideoFeatures.ToDictionary(f => f.Key, f => (IReadOnlyList<ImageFrame>)_buffer.Images[f.Key]);
+        var record = await SaveEpisodeBlockAsync(block, _buffer.Tasks, (k, i) => _buffer.Images[k][i], videos);
+        _buffer.Clear();
+        return record;
+    }
+
+    /// <summary>
+    /// Commits one episode given as columns (user features; images already PNG-encoded), its per-frame
+    /// tasks, a way to get decoded images for stats, and the frames of each video feature. Used by
+    /// SaveEpisodeAsync and by the dataset tools (convert, merge, split), which copy without re-encoding PNGs.
+    /// </summary>
+    internal async Task<EpisodeRecord> SaveEpisodeBlockAsync(FrameBlock block, IReadOnlyList<string> frameTasks,
+        Func<string, int, ImageFrame> imageAt, IReadOnlyDictionary<string, IReadOnlyList<ImageFrame>> videoFrames)
+    {
+        int n = block.RowCount;
         long episodeIndex = _info.TotalEpisodes;
         long from = _info.TotalFrames;
-        var block = BuildBlock(n, episodeIndex, from, out bool tasksChanged);
-        var stats = StatsComputer.Episode(_info, n, block.Numeric, (k, i) => _buffer.Images[k][i]);
+        bool tasksChanged = AddDefaultColumns(block, frameTasks, episodeIndex, from);
+        var stats = StatsComputer.Episode(_info, n, block.Numeric, imageAt);
         var record = new EpisodeRecord
         {
             EpisodeIndex = episodeIndex,
-            Tasks = _buffer.Tasks.Distinct().ToList(),
+            Tasks = frameTasks.Distinct().ToList(),
             Length = n,
             DatasetFromIndex = from,
             DatasetToIndex = from + n,
@@ -139,7 +164,7 @@ public sealed class DatasetRecorder
         };
         await WriteDataAsync(block, record);
         foreach (var f in _info.VideoFeatures)
-            await WriteVideoAsync(f, record);
+            await WriteVideoAsync(f, videoFrames[f.Key], record);
         if (tasksChanged)
             await TasksTable.SaveAsync(_root, _tasks);
         await WriteEpisodeMetadataAsync(record);
@@ -151,30 +176,24 @@ public sealed class DatasetRecorder
         _info.Save(_root);
         _stats = aggregated;
         _episodes.Add(record);
-        _buffer.Clear();
         return record;
     }
 
-    private FrameBlock BuildBlock(int n, long episodeIndex, long from, out bool tasksChanged)
+    private bool AddDefaultColumns(FrameBlock block, IReadOnlyList<string> frameTasks, long episodeIndex, long from)
     {
-        var block = new FrameBlock { RowCount = n };
-        tasksChanged = false;
+        int n = block.RowCount;
+        bool tasksChanged = false;
         var taskIndex = new double[n];
         for (int i = 0; i < n; i++)
         {
-            int t = _tasks.IndexOf(_buffer.Tasks[i]);
+            int t = _tasks.IndexOf(frameTasks[i]);
             if (t < 0)
             {
-                _tasks.Add(_buffer.Tasks[i]);
+                _tasks.Add(frameTasks[i]);
                 t = _tasks.Count - 1;
                 tasksChanged = true;
             }
             taskIndex[i] = t;
-        }
-        foreach (var f in _info.Features)
-        {
-            if (f.IsNumeric && !f.IsDefault)
-                block.Numeric[f.Key] = _buffer.NumericValues(f.Key);
         }
         // timestamp = frame_index / fps, stored as float32 as LeRobot's add_frame does.
         block.Numeric["timestamp"] = Enumerable.Range(0, n).Select(i => (double)(float)((double)i / _info.Fps)).ToArray();
@@ -182,14 +201,7 @@ public sealed class DatasetRecorder
         block.Numeric["episode_index"] = Enumerable.Repeat((double)episodeIndex, n).ToArray();
         block.Numeric["index"] = Enumerable.Range(0, n).Select(i => (double)(from + i)).ToArray();
         block.Numeric["task_index"] = taskIndex;
-        foreach (var f in _info.ImageFeatures)
-        {
-            var frames = _buffer.Images[f.Key];
-            var pngs = new byte[n][];
-            Parallel.For(0, n, i => pngs[i] = Png.Encode(frames[i], PngCompression));
-            block.Images[f.Key] = pngs;
-        }
-        return block;
+        return tasksChanged;
     }
 
     private async Task WriteDataAsync(FrameBlock block, EpisodeRecord record)
@@ -216,7 +228,7 @@ public sealed class DatasetRecorder
     private static double EstimateMb(FrameBlock block)
         => (block.Numeric.Values.Sum(v => v.Length * 4.0) + block.Images.Values.Sum(v => v.Sum(b => (double)b.Length))) / (1024.0 * 1024.0);
 
-    private async Task WriteVideoAsync(FeatureSpec f, EpisodeRecord record)
+    private async Task WriteVideoAsync(FeatureSpec f, IReadOnlyList<ImageFrame> frames, EpisodeRecord record)
     {
         var (chunk, file) = _videoFile.GetValueOrDefault(f.Key);
         var inFile = _episodes.Where(e => e.Videos.TryGetValue(f.Key, out var v) && v.ChunkIndex == chunk && v.FileIndex == file).ToList();
@@ -231,7 +243,7 @@ public sealed class DatasetRecorder
         }
         if (inFile.Count == 0 && File.Exists(path))
             File.Delete(path);
-        double duration = await VideoFiles.AppendEpisodeAsync(path, _buffer.Images[f.Key], _info.Fps, VideoOptions);
+        double duration = await VideoFiles.AppendEpisodeAsync(path, frames, _info.Fps, VideoOptions);
         _videoFile[f.Key] = (chunk, file);
         record.Videos[f.Key] = new VideoSegment(chunk, file, from, from + duration);
     }
