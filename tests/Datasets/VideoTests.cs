@@ -1,0 +1,126 @@
+using RobotActors.Datasets.Format;
+using RobotActors.Datasets.Images;
+using RobotActors.Datasets.Reading;
+using RobotActors.Datasets.Tools;
+using RobotActors.Datasets.Video;
+using RobotActors.Datasets.Writing;
+
+namespace RobotActors.Datasets.Tests;
+
+public class VideoTests
+{
+    private const int H = 64, W = 96; // libsvtav1 needs at least 64 px each way
+    private static readonly int[] Lengths = [10, 15];
+
+    private static async Task<string> RecordVideoAsync(TempDir dir)
+    {
+        string root = dir.Sub("video");
+        var recorder = DatasetRecorder.Create(root, SyntheticEpisodes.Fps, SyntheticEpisodes.Features(video: true, h: H, w: W));
+        for (int e = 0; e < Lengths.Length; e++)
+            await SyntheticEpisodes.RecordAsync(recorder, e, Lengths[e]);
+        return root;
+    }
+
+    private static double MeanAbsDiff(ImageFrame a, ImageFrame b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Pixels.Length; i++)
+            sum += Math.Abs(a.Pixels[i] - b.Pixels[i]);
+        return sum / a.Pixels.Length;
+    }
+
+    /// <summary>The decoded frame is close to its original and closer to it than to its neighbours.</summary>
+    private static void AssertIsFrame(int episode, int i, int length, ImageFrame decoded)
+    {
+        double own = MeanAbsDiff(SyntheticEpisodes.Image(episode, i, 0, H, W), decoded);
+        Assert.True(own < 4, $"episode {episode} frame {i}: mean abs diff {own}");
+        foreach (int j in new[] { i - 1, i + 1 }.Where(j => j >= 0 && j < length))
+            Assert.True(MeanAbsDiff(SyntheticEpisodes.Image(episode, j, 0, H, W), decoded) > own, $"episode {episode} frame {i} looks like frame {j}");
+    }
+
+    [FfmpegFact]
+    public async Task Video_features_round_trip_through_concatenated_mp4_files()
+    {
+        using var dir = new TempDir();
+        string root = await RecordVideoAsync(dir);
+        var ds = await LeRobotDataset.OpenAsync(root);
+        Assert.Equal(DatasetPaths.DefaultVideoPath, ds.Info.VideoPath);
+        Assert.True(File.Exists(Path.Combine(root, "videos/observation.images.cam/chunk-000/file-000.mp4")));
+        var seg = ds.Episodes[1].Videos["observation.images.cam"];
+        Assert.Equal((1.0, 2.5), (seg.FromTimestamp, seg.ToTimestamp));
+        Assert.Equal(2.5, await VideoFiles.ProbeDurationAsync(Path.Combine(root, "videos/observation.images.cam/chunk-000/file-000.mp4")), 2);
+        for (int e = 0; e < Lengths.Length; e++)
+            for (int i = 0; i < Lengths[e]; i++)
+            {
+                var f = ds.GetGlobal(ds.Episodes[e].DatasetFromIndex + i);
+                AssertIsFrame(e, i, Lengths[e], f["observation.images.cam"].Image);
+                Assert.Equal(SyntheticEpisodes.Action(e, i), f["action"].ToFloats());
+            }
+        var report = await DatasetValidator.ValidateAsync(root);
+        Assert.True(report.IsValid, report.First);
+        Assert.Equal([3, 1, 1], ds.Stats["observation.images.cam"].Shape);
+    }
+
+    [FfmpegFact]
+    public async Task Frames_are_found_despite_drift_in_the_stored_from_timestamp()
+    {
+        using var dir = new TempDir();
+        string root = await RecordVideoAsync(dir);
+        var info = DatasetInfo.Load(root);
+        var episodes = await EpisodesTable.LoadAllAsync(root);
+        // Long concatenated videos accumulate float error in from_timestamp; simulate it both ways.
+        foreach (double drift in new[] { +0.004, -0.004 })
+        {
+            var seg = episodes[1].Videos["observation.images.cam"];
+            episodes[1].Videos["observation.images.cam"] = seg with { FromTimestamp = 1.0 + drift, ToTimestamp = 2.5 + drift };
+            await EpisodesTable.WriteAsync(root, info, 0, 0, episodes);
+            var ds = await LeRobotDataset.OpenAsync(root);
+            for (int i = 0; i < Lengths[1]; i++)
+                AssertIsFrame(1, i, Lengths[1], ds.GetGlobal(10 + i)["observation.images.cam"].Image);
+        }
+    }
+
+    [FfmpegFact]
+    public async Task A_video_dataset_converts_and_splits_into_valid_datasets()
+    {
+        using var dir = new TempDir();
+        string root = await RecordVideoAsync(dir);
+        string split = dir.Sub("split");
+        await DatasetTools.SplitAsync(root, split, [1]);
+        var report = await DatasetValidator.ValidateAsync(split);
+        Assert.True(report.IsValid, report.First);
+        var ds = await LeRobotDataset.OpenAsync(split);
+        Assert.Equal(15, ds.Count);
+        Assert.Equal((0.0, 1.5), (ds.Episodes[0].Videos["observation.images.cam"].FromTimestamp, ds.Episodes[0].Videos["observation.images.cam"].ToTimestamp));
+        AssertIsFrame(1, 7, 15, ds.GetGlobal(7)["observation.images.cam"].Image);
+    }
+}
+
+[CollectionDefinition("changes PATH", DisableParallelization = true)]
+public sealed class ChangesPathCollection;
+
+[Collection("changes PATH")]
+public class MissingFfmpegTests
+{
+    [Fact]
+    public async Task Without_ffmpeg_a_video_dataset_fails_naming_the_missing_program_and_the_fix()
+    {
+        string? path = Environment.GetEnvironmentVariable("PATH");
+        Environment.SetEnvironmentVariable("PATH", "/nonexistent-bin");
+        try
+        {
+            using var dir = new TempDir();
+            var recorder = DatasetRecorder.Create(dir.Sub("v"), 10, SyntheticEpisodes.Features(video: true));
+            recorder.AddFrame(SyntheticEpisodes.Frame(0, 0, 1), "t");
+            var e = await Assert.ThrowsAsync<DatasetFormatException>(() => recorder.SaveEpisodeAsync());
+            Assert.Contains("`ffmpeg` executable is not on PATH", e.Message);
+            Assert.Contains("image", e.Message);
+            // nothing was committed
+            Assert.Equal(0, DatasetInfo.Load(dir.Sub("v")).TotalEpisodes);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
+    }
+}
