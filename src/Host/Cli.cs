@@ -16,6 +16,7 @@ public static class Cli
         {
             VersionCommand.Create(),
             BenchCommand.Create(),
+            DatasetCommand.Create(),
         })
         {
             root.Add(command);
