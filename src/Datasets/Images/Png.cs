@@ -73,21 +73,22 @@ public static class Png
         s.Write(len);
     }
 
-    public static ImageFrame Decode(ReadOnlySpan<byte> png)
+    public static ImageFrame Decode(byte[] png)
     {
-        if (png.Length < 8 || !png[..8].SequenceEqual(Signature))
+        if (png.Length < 8 || !png.AsSpan(0, 8).SequenceEqual(Signature))
             throw new DatasetFormatException("Image bytes are not a PNG (bad signature); only PNG images are supported in Parquet image columns.");
         int pos = 8, width = 0, height = 0, bitDepth = 0, colorType = -1;
         byte[]? palette = null;
         byte[]? transparency = null;
-        using var idat = new MemoryStream();
+        // Most encoders write a single IDAT chunk; it is then inflated straight from the input array.
+        var idatChunks = new List<(int Offset, int Length)>();
         while (pos + 8 <= png.Length)
         {
-            int length = BinaryPrimitives.ReadInt32BigEndian(png[pos..]);
-            var type = png.Slice(pos + 4, 4);
+            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(pos));
+            var type = png.AsSpan(pos + 4, 4);
             if (length < 0 || pos + 12 + length > png.Length)
                 throw new DatasetFormatException("PNG is truncated (a chunk runs past the end of the data).");
-            var data = png.Slice(pos + 8, length);
+            var data = png.AsSpan(pos + 8, length);
             if (type.SequenceEqual("IHDR"u8))
             {
                 width = BinaryPrimitives.ReadInt32BigEndian(data);
@@ -102,7 +103,7 @@ public static class Png
             else if (type.SequenceEqual("tRNS"u8))
                 transparency = data.ToArray();
             else if (type.SequenceEqual("IDAT"u8))
-                idat.Write(data);
+                idatChunks.Add((pos + 8, length));
             else if (type.SequenceEqual("IEND"u8))
                 break;
             pos += 12 + length;
@@ -122,18 +123,34 @@ public static class Png
         };
         int stride = width * srcChannels;
         var raw = new byte[height * stride];
-        idat.Position = 0;
-        using (var z = new ZLibStream(idat, CompressionMode.Decompress))
+        var filtered = new byte[height * (stride + 1)];
+        Stream idat;
+        if (idatChunks.Count == 1)
         {
-            var prior = new byte[stride];
-            var line = new byte[stride + 1];
-            for (int y = 0; y < height; y++)
-            {
-                z.ReadExactly(line);
-                var cur = raw.AsSpan(y * stride, stride);
-                Unfilter(line[0], line.AsSpan(1), prior, cur, srcChannels);
-                cur.CopyTo(prior);
-            }
+            idat = new MemoryStream(png, idatChunks[0].Offset, idatChunks[0].Length, writable: false);
+        }
+        else
+        {
+            var joined = new MemoryStream();
+            foreach (var (offset, length) in idatChunks)
+                joined.Write(png, offset, length);
+            joined.Position = 0;
+            idat = joined;
+        }
+        try
+        {
+            using (var z = new ZLibStream(idat, CompressionMode.Decompress))
+                z.ReadExactly(filtered);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new DatasetFormatException($"PNG image data is corrupt or truncated: {e.Message}", e);
+        }
+        for (int y = 0; y < height; y++)
+        {
+            var line = filtered.AsSpan(y * (stride + 1), stride + 1);
+            var prior = y == 0 ? new byte[stride] : raw.AsSpan((y - 1) * stride, stride);
+            Unfilter(line[0], line[1..], prior, raw.AsSpan(y * stride, stride), srcChannels);
         }
         if (colorType != 3)
             return new ImageFrame(height, width, srcChannels, raw);
