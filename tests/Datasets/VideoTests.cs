@@ -45,6 +45,7 @@ public class VideoTests
         string root = await RecordVideoAsync(dir);
         var ds = await LeRobotDataset.OpenAsync(root);
         Assert.Equal(DatasetPaths.DefaultVideoPath, ds.Info.VideoPath);
+        Assert.Equal("av1", ds.Info.Feature("observation.images.cam").Extra["info"]!["video.codec"]!.GetValue<string>());
         Assert.True(File.Exists(Path.Combine(root, "videos/observation.images.cam/chunk-000/file-000.mp4")));
         var seg = ds.Episodes[1].Videos["observation.images.cam"];
         Assert.Equal((1.0, 2.5), (seg.FromTimestamp, seg.ToTimestamp));

@@ -22,7 +22,45 @@ public sealed class ValidationReport
 /// </summary>
 public static class DatasetValidator
 {
+    /// <summary>Relative tolerance on min, max, mean, std and count (float32 accumulation stays far below it).</summary>
     public const double StatsTolerance = 1e-4;
+
+    /// <summary>
+    /// Compares stored stats with stats recomputed here. Min, max, mean, std and count must match. Quantiles
+    /// only need to be ordered and inside [min, max]: LeRobot versions compute them differently (exact,
+    /// histogram, or the aggregation envelope), so exact equality would reject genuine datasets.
+    /// </summary>
+    private static string? Mismatch(FeatureStats stored, FeatureStats fresh)
+    {
+        var exact = new FeatureStats(stored.Shape);
+        var mine = new FeatureStats(fresh.Shape);
+        foreach (var name in new[] { FeatureStats.Min, FeatureStats.Max, FeatureStats.Mean, FeatureStats.Std, FeatureStats.Count })
+        {
+            if (stored.Values.TryGetValue(name, out var a))
+                exact[name] = a;
+            if (fresh.Values.TryGetValue(name, out var b))
+                mine[name] = b;
+        }
+        var (diff, where) = exact.CompareTo(mine);
+        if (diff > StatsTolerance)
+            return where;
+        double[]? previous = null;
+        foreach (var q in FeatureStats.QuantileNames)
+        {
+            if (!stored.Values.TryGetValue(q, out var values))
+                continue;
+            for (int i = 0; i < values.Length; i++)
+            {
+                double lo = fresh[FeatureStats.Min][i], hi = fresh[FeatureStats.Max][i], slack = StatsTolerance * Math.Max(1, Math.Abs(hi - lo));
+                if (values[i] < lo - slack || values[i] > hi + slack)
+                    return $"{q}[{i}] {values[i]} outside the data's range [{lo}, {hi}]";
+                if (previous is not null && values[i] < previous[i] - slack)
+                    return $"{q}[{i}] {values[i]} below the previous quantile {previous[i]}";
+            }
+            previous = values;
+        }
+        return null;
+    }
 
     public static async Task<ValidationReport> ValidateAsync(string root)
     {
@@ -223,8 +261,7 @@ public static class DatasetValidator
             {
                 if (!mine.TryGetValue(key, out var fresh))
                     continue;
-                var (diff, where) = stored.CompareTo(fresh);
-                if (diff > StatsTolerance)
+                if (Mismatch(stored, fresh) is string where)
                     report.Violations.Add($"meta/episodes: stats of '{key}' for episode {e.EpisodeIndex} do not match the data ({where}); run `robotactors dataset stats --recompute {root}`.");
             }
         }
@@ -244,8 +281,7 @@ public static class DatasetValidator
                 report.Violations.Add($"meta/stats.json has no stats for feature '{key}'.");
                 continue;
             }
-            var (diff, where) = stored.CompareTo(fresh);
-            if (diff > StatsTolerance)
+            if (Mismatch(stored, fresh) is string where)
                 report.Violations.Add($"meta/stats.json: '{key}' does not match the data ({where}); run `robotactors dataset stats --recompute {root}`.");
         }
     }

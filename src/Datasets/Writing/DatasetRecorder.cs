@@ -245,7 +245,26 @@ public sealed class DatasetRecorder
             File.Delete(path);
         double duration = await VideoFiles.AppendEpisodeAsync(path, frames, _info.Fps, VideoOptions);
         _videoFile[f.Key] = (chunk, file);
+        DescribeVideo(f);
         record.Videos[f.Key] = new VideoSegment(chunk, file, from, from + duration);
+    }
+
+    /// <summary>The "info" block LeRobot keeps beside a video feature in info.json.</summary>
+    private void DescribeVideo(FeatureSpec f)
+    {
+        if (f.Extra.ContainsKey("info"))
+            return;
+        f.Extra["info"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["video.height"] = f.Height,
+            ["video.width"] = f.Width,
+            ["video.codec"] = VideoOptions.VCodec == "libsvtav1" ? "av1" : VideoOptions.VCodec,
+            ["video.pix_fmt"] = VideoOptions.PixFmt,
+            ["video.is_depth_map"] = false,
+            ["video.fps"] = _info.Fps,
+            ["video.channels"] = f.Channels,
+            ["has_audio"] = false,
+        };
     }
 
     private async Task WriteEpisodeMetadataAsync(EpisodeRecord record)
