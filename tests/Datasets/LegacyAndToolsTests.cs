@@ -16,23 +16,14 @@ public class LegacyAndToolsTests
     {
         string root = dir.Sub("v21");
         Directory.CreateDirectory(Path.Combine(root, "meta"));
-        File.WriteAllText(Path.Combine(root, "meta/info.json"), """
+        File.WriteAllText(Path.Combine(root, "meta/info.json"), $$"""
         {
             "codebase_version": "v2.1", "robot_type": "so100", "total_episodes": 3, "total_frames": 15,
             "total_tasks": 2, "total_videos": 0, "total_chunks": 1, "chunks_size": 1000, "fps": 30,
             "splits": {"train": "0:3"},
             "data_path": "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet",
             "video_path": "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4",
-            "features": {
-                "observation.image": {"dtype": "image", "shape": [6, 8, 3], "names": ["height", "width", "channel"]},
-                "observation.state": {"dtype": "float32", "shape": [3], "names": {"motors": ["a", "b", "c"]}},
-                "timestamp": {"dtype": "float32", "shape": [1], "names": null},
-                "frame_index": {"dtype": "int64", "shape": [1], "names": null},
-                "episode_index": {"dtype": "int64", "shape": [1], "names": null},
-                "index": {"dtype": "int64", "shape": [1], "names": null},
-                "next.reward": {"dtype": "float32", "shape": [1], "names": null},
-                "task_index": {"dtype": "int64", "shape": [1], "names": null}
-            }
+            "features": {{PublishedLayoutTests.FeaturesJson}}
         }
         """);
         long from = 0;

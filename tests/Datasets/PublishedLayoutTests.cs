@@ -26,13 +26,27 @@ public class PublishedLayoutTests
         return px;
     }
 
+    /// <summary>The features block of info.json shared by the v3.0 and v2.1 fixtures (pusht-like, image instead of video).</summary>
+    internal const string FeaturesJson = """
+            {
+                "observation.image": {"dtype": "image", "shape": [6, 8, 3], "names": ["height", "width", "channel"]},
+                "observation.state": {"dtype": "float32", "shape": [3], "names": {"motors": ["shoulder", "elbow", "wrist"]}},
+                "timestamp": {"dtype": "float32", "shape": [1], "names": null},
+                "frame_index": {"dtype": "int64", "shape": [1], "names": null},
+                "episode_index": {"dtype": "int64", "shape": [1], "names": null},
+                "index": {"dtype": "int64", "shape": [1], "names": null},
+                "next.reward": {"dtype": "float32", "shape": [1], "names": null},
+                "task_index": {"dtype": "int64", "shape": [1], "names": null}
+            }
+        """;
+
     [Fact]
     public async Task A_v3_dataset_written_to_the_published_layout_reads_correctly()
     {
         using var dir = new TempDir();
         string root = dir.Path;
         Directory.CreateDirectory(Path.Combine(root, "meta"));
-        File.WriteAllText(Path.Combine(root, "meta/info.json"), """
+        File.WriteAllText(Path.Combine(root, "meta/info.json"), $$"""
         {
             "codebase_version": "v3.0",
             "robot_type": "koch",
@@ -46,16 +60,7 @@ public class PublishedLayoutTests
             "splits": {"train": "0:3"},
             "data_path": "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet",
             "video_path": null,
-            "features": {
-                "observation.image": {"dtype": "image", "shape": [6, 8, 3], "names": ["height", "width", "channel"]},
-                "observation.state": {"dtype": "float32", "shape": [3], "names": {"motors": ["shoulder", "elbow", "wrist"]}},
-                "timestamp": {"dtype": "float32", "shape": [1], "names": null},
-                "frame_index": {"dtype": "int64", "shape": [1], "names": null},
-                "episode_index": {"dtype": "int64", "shape": [1], "names": null},
-                "index": {"dtype": "int64", "shape": [1], "names": null},
-                "next.reward": {"dtype": "float32", "shape": [1], "names": null},
-                "task_index": {"dtype": "int64", "shape": [1], "names": null}
-            }
+            "features": {{FeaturesJson}}
         }
         """);
 

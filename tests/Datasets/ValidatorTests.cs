@@ -18,6 +18,21 @@ public class ValidatorTests
         return root;
     }
 
+    private static void EditJson(string root, string file, Action<JsonObject> edit)
+    {
+        string path = Path.Combine(root, file);
+        var o = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(o);
+        File.WriteAllText(path, o.ToJsonString());
+    }
+
+    private static async Task<string> FirstViolationAsync(string root)
+    {
+        var report = await DatasetValidator.ValidateAsync(root);
+        Assert.False(report.IsValid);
+        return report.First!;
+    }
+
     [Fact]
     public async Task A_recorded_dataset_is_valid()
     {
@@ -32,10 +47,7 @@ public class ValidatorTests
         using var dir = new TempDir();
         string root = await ValidDatasetAsync(dir);
         File.Delete(Path.Combine(root, "data/chunk-000/file-001.parquet"));
-        var report = await DatasetValidator.ValidateAsync(root);
-        Assert.False(report.IsValid);
-        Assert.Contains("episode 1", report.First);
-        Assert.Contains("data/chunk-000/file-001.parquet, which is missing", report.First);
+        Assert.Equal("episode 1: 12 frames [7, 19) points to data/chunk-000/file-001.parquet, which is missing.", await FirstViolationAsync(root));
     }
 
     [Fact]
@@ -48,9 +60,7 @@ public class ValidatorTests
         episodes[1].DatasetFromIndex = 4; // episode 0 is [0, 7)
         episodes[1].Length = episodes[1].DatasetToIndex - 4;
         await EpisodesTable.WriteAsync(root, info, episodes[1].MetaChunkIndex, episodes[1].MetaFileIndex, [episodes[1]]);
-        var report = await DatasetValidator.ValidateAsync(root);
-        Assert.False(report.IsValid);
-        Assert.Equal("episode 1 frame range [4, 19) overlaps episode 0 [0, 7).", report.First);
+        Assert.Equal("episode 1 frame range [4, 19) overlaps episode 0 [0, 7).", await FirstViolationAsync(root));
     }
 
     [Fact]
@@ -58,13 +68,8 @@ public class ValidatorTests
     {
         using var dir = new TempDir();
         string root = await ValidDatasetAsync(dir);
-        string path = Path.Combine(root, "meta/stats.json");
-        var stats = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        stats["action"]!["mean"]![1] = 42.0;
-        File.WriteAllText(path, stats.ToJsonString());
-        var report = await DatasetValidator.ValidateAsync(root);
-        Assert.False(report.IsValid);
-        Assert.StartsWith("meta/stats.json: 'action' does not match the data (mean[1] 42", report.First);
+        EditJson(root, "meta/stats.json", stats => stats["action"]!["mean"]![1] = 42.0);
+        Assert.StartsWith("meta/stats.json: 'action' does not match the data (mean[1] 42", await FirstViolationAsync(root));
     }
 
     [Fact]
@@ -72,14 +77,10 @@ public class ValidatorTests
     {
         using var dir = new TempDir();
         string root = await ValidDatasetAsync(dir);
-        string path = Path.Combine(root, "meta/info.json");
-        var info = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        info["features"]!["action"]!["shape"] = new JsonArray(3);
-        File.WriteAllText(path, info.ToJsonString());
-        var report = await DatasetValidator.ValidateAsync(root);
-        Assert.False(report.IsValid);
-        Assert.StartsWith("feature 'action': meta/info.json's shape holds 3 values but", report.First);
-        Assert.Contains("row 0 has 2", report.First);
+        EditJson(root, "meta/info.json", info => info["features"]!["action"]!["shape"] = new JsonArray(3));
+        string first = await FirstViolationAsync(root);
+        Assert.StartsWith("feature 'action': meta/info.json's shape holds 3 values but", first);
+        Assert.Contains("row 0 has 2", first);
     }
 
     [Fact]
@@ -87,12 +88,8 @@ public class ValidatorTests
     {
         using var dir = new TempDir();
         string root = await ValidDatasetAsync(dir);
-        string path = Path.Combine(root, "meta/info.json");
-        var info = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        info["features"]!["observation.images.cam"]!["shape"] = new JsonArray(32, 24, 3);
-        File.WriteAllText(path, info.ToJsonString());
-        var report = await DatasetValidator.ValidateAsync(root);
-        Assert.False(report.IsValid);
-        Assert.StartsWith("feature 'observation.images.cam': meta/info.json shape [32,24,3] but data/chunk-000/file-000.parquet holds images of [24,32,3]", report.First);
+        EditJson(root, "meta/info.json", info => info["features"]!["observation.images.cam"]!["shape"] = new JsonArray(32, 24, 3));
+        Assert.StartsWith("feature 'observation.images.cam': meta/info.json shape [32,24,3] but data/chunk-000/file-000.parquet holds images of [24,32,3]",
+            await FirstViolationAsync(root));
     }
 }

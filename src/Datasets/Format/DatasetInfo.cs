@@ -45,6 +45,9 @@ public sealed class DatasetInfo
                 throw new DatasetFormatException($"Feature '{f.Key}' is added by the dataset itself; remove it from the features you pass.");
             if (info.HasFeature(f.Key))
                 throw new DatasetFormatException($"Feature '{f.Key}' is listed twice.");
+            if (!f.IsNumeric && !f.IsVisual)
+                throw new DatasetFormatException(
+                    $"Feature '{f.Key}' has dtype '{f.DType}', which the recorder does not write; use a numeric dtype (float32, float64, int64, int32, int16, int8, uint8, bool), image or video.");
             info.Features.Add(f);
         }
         info.Features.AddRange(FeatureSpec.Defaults());
