@@ -22,3 +22,19 @@ public class DatasetPathsTests
         Assert.Equal((3, 0), DatasetPaths.Next(2, 1, 2));
     }
 }
+
+public class PolicyFeatureTests
+{
+    [Fact]
+    public void Features_map_to_policy_feature_types_as_LeRobot_does()
+    {
+        var visual = FeatureSpec.Camera("observation.images.top", 96, 128).PolicyFeature!.Value;
+        Assert.Equal("VISUAL", visual.Type);
+        Assert.Equal([3, 96, 128], visual.Shape);
+        Assert.Equal("ENV", FeatureSpec.Numeric("observation.environment_state", DTypes.Float32, [4]).PolicyFeature?.Type);
+        Assert.Equal("STATE", FeatureSpec.Numeric("observation.state", DTypes.Float32, [6]).PolicyFeature?.Type);
+        Assert.Equal("ACTION", FeatureSpec.Numeric("action", DTypes.Float32, [6]).PolicyFeature?.Type);
+        Assert.Null(FeatureSpec.Numeric("next.reward", DTypes.Float32, [1]).PolicyFeature);
+        Assert.Null(FeatureSpec.Numeric("index", DTypes.Int64, [1]).PolicyFeature);
+    }
+}

@@ -86,5 +86,18 @@ public sealed class FeatureSpec
         yield return new FeatureSpec("task_index", DTypes.Int64, [1]);
     }
 
+    /// <summary>
+    /// LeRobot's dataset_to_policy_features: image/video → VISUAL (shape C,H,W), observation.environment_state
+    /// → ENV, other observation.* → STATE, action* → ACTION; null for everything else (rewards, indices).
+    /// </summary>
+    public (string Type, int[] Shape)? PolicyFeature => this switch
+    {
+        { IsVisual: true } => ("VISUAL", [Channels, Height, Width]),
+        { Key: "observation.environment_state" } => ("ENV", Shape),
+        _ when Key.StartsWith("observation.", StringComparison.Ordinal) => ("STATE", Shape),
+        _ when Key.StartsWith("action", StringComparison.Ordinal) => ("ACTION", Shape),
+        _ => null,
+    };
+
     public override string ToString() => $"{Key} {DType}[{string.Join(",", Shape)}]";
 }

@@ -103,7 +103,9 @@ public static class DataFile
 
     public static async Task<FrameBlock> ReadAsync(string path, DatasetInfo info)
     {
-        var columns = await ParquetTable.ReadAsync(path);
+        // Only the columns features need: image "path" strings and unknown extras are not read.
+        var wanted = new HashSet<string>(info.ParquetFeatures.Select(f => f.IsImage ? f.Key + "/bytes" : f.Key));
+        var columns = await ParquetTable.ReadAsync(path, wanted.Contains);
         var block = new FrameBlock { RowCount = columns.Count == 0 ? 0 : columns.Values.First().RowCount };
         foreach (var f in info.ParquetFeatures)
         {
