@@ -62,3 +62,40 @@ public class CrashSafetyTests
         }
     }
 }
+
+public class RecorderRepairTests
+{
+    /// <summary>
+    /// The state a kill leaves just before the commit point: the third episode's data rows, episode row and
+    /// stats are on disk, info.json still counts two episodes.
+    /// </summary>
+    [Fact]
+    public async Task Reopening_after_a_save_killed_before_its_commit_point_drops_the_uncommitted_episode()
+    {
+        using var dir = new TempDir();
+        string root = dir.Sub("ds");
+        var recorder = DatasetRecorder.Create(root, SyntheticEpisodes.Fps, SyntheticEpisodes.Features());
+        await SyntheticEpisodes.RecordAsync(recorder, 0, 6);
+        await SyntheticEpisodes.RecordAsync(recorder, 1, 8);
+        string info = File.ReadAllText(Path.Combine(root, "meta/info.json"));
+        await SyntheticEpisodes.RecordAsync(recorder, 2, 5);
+        File.WriteAllText(Path.Combine(root, "meta/info.json"), info);
+
+        var ds = await LeRobotDataset.OpenAsync(root);
+        Assert.Equal(2, ds.Episodes.Count);
+        Assert.Equal(14, ds.Count);
+        Assert.False((await DatasetValidator.ValidateAsync(root)).IsValid); // stale rows are still there
+
+        var reopened = await DatasetRecorder.OpenAsync(root);
+        var report = await DatasetValidator.ValidateAsync(root);
+        Assert.True(report.IsValid, report.First);
+        Assert.Equal(14, reopened.Stats["action"].N);
+
+        await SyntheticEpisodes.RecordAsync(reopened, 3, 4);
+        report = await DatasetValidator.ValidateAsync(root);
+        Assert.True(report.IsValid, report.First);
+        var after = await LeRobotDataset.OpenAsync(root);
+        Assert.Equal(3, after.Episodes.Count);
+        Assert.Equal(SyntheticEpisodes.Action(3, 3), after.GetGlobal(17)["action"].ToFloats());
+    }
+}
