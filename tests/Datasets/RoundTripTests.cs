@@ -122,6 +122,19 @@ public class RoundTripTests
     }
 
     [Fact]
+    public async Task Frames_can_carry_their_task_as_in_LeRobot_add_frame()
+    {
+        using var dir = new TempDir();
+        var recorder = DatasetRecorder.Create(dir.Path, 10, SyntheticEpisodes.Features());
+        var frame = SyntheticEpisodes.Frame(0, 0, 1);
+        frame["task"] = "open the drawer";
+        recorder.AddFrame(frame);
+        await recorder.SaveEpisodeAsync();
+        Assert.Equal("open the drawer", (await LeRobotDataset.OpenAsync(dir.Path)).GetGlobal(0).Task);
+        Assert.Throws<DatasetFormatException>(() => recorder.AddFrame(SyntheticEpisodes.Frame(0, 0, 1)));
+    }
+
+    [Fact]
     public void A_frame_with_the_wrong_shape_is_refused_and_names_the_feature()
     {
         using var dir = new TempDir();

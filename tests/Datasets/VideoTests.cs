@@ -12,10 +12,11 @@ public class VideoTests
     private const int H = 64, W = 96; // libsvtav1 needs at least 64 px each way
     private static readonly int[] Lengths = [10, 15];
 
-    private static async Task<string> RecordVideoAsync(TempDir dir)
+    private static async Task<string> RecordVideoAsync(TempDir dir, double videoFilesSizeInMb = 200)
     {
         string root = dir.Sub("video");
-        var recorder = DatasetRecorder.Create(root, SyntheticEpisodes.Fps, SyntheticEpisodes.Features(video: true, h: H, w: W));
+        var recorder = DatasetRecorder.Create(root, SyntheticEpisodes.Fps, SyntheticEpisodes.Features(video: true, h: H, w: W),
+            videoFilesSizeInMb: videoFilesSizeInMb);
         for (int e = 0; e < Lengths.Length; e++)
             await SyntheticEpisodes.RecordAsync(recorder, e, Lengths[e]);
         return root;
@@ -60,6 +61,20 @@ public class VideoTests
         var report = await DatasetValidator.ValidateAsync(root);
         Assert.True(report.IsValid, report.First);
         Assert.Equal([3, 1, 1], ds.Stats["observation.images.cam"].Shape);
+    }
+
+    [FfmpegFact]
+    public async Task A_new_video_file_starts_when_the_size_threshold_is_reached()
+    {
+        using var dir = new TempDir();
+        string root = await RecordVideoAsync(dir, videoFilesSizeInMb: 0.0001);
+        var ds = await LeRobotDataset.OpenAsync(root);
+        var seg = ds.Episodes[1].Videos["observation.images.cam"];
+        Assert.Equal((0, 1, 0.0, 1.5), (seg.ChunkIndex, seg.FileIndex, seg.FromTimestamp, seg.ToTimestamp));
+        Assert.True(File.Exists(Path.Combine(root, "videos/observation.images.cam/chunk-000/file-001.mp4")));
+        AssertIsFrame(1, 14, 15, ds.GetGlobal(24)["observation.images.cam"].Image);
+        var report = await DatasetValidator.ValidateAsync(root);
+        Assert.True(report.IsValid, report.First);
     }
 
     [FfmpegFact]

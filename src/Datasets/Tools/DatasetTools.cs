@@ -45,7 +45,7 @@ public static class DatasetTools
             if (!mine.SequenceEqual(theirs))
                 throw new DatasetFormatException($"Cannot merge {ds.Root} with {first.Root}: features differ ({string.Join(", ", mine.Except(theirs).Concat(theirs.Except(mine)))}).");
         }
-        var recorder = DatasetRecorder.Create(destination, first.Fps, userFeatures, first.Info.RobotType, first.Info.DataFilesSizeInMb);
+        var recorder = DatasetRecorder.Create(destination, first.Fps, userFeatures, first.Info.RobotType, first.Info.DataFilesSizeInMb, first.Info.VideoFilesSizeInMb);
         foreach (var (ds, selection) in sources)
         {
             var episodes = selection is null ? ds.AllEpisodes : selection.Select(ds.Episode).ToList();

@@ -12,45 +12,59 @@ public static class VideoFiles
 {
     private static string Inv(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>Appends the frames as an episode; returns the episode's duration in seconds (frames / fps).</summary>
-    public static async Task<double> AppendEpisodeAsync(string path, IReadOnlyList<ImageFrame> frames, int fps, VideoEncoderOptions options)
+    /// <summary>Encodes an episode to a temporary MP4 beside <paramref name="near"/>; the caller appends or deletes it.</summary>
+    public static async Task<string> EncodeEpisodeAsync(string near, IReadOnlyList<ImageFrame> frames, int fps, VideoEncoderOptions options)
     {
         Ffmpeg.Require();
         if (frames.Count == 0)
             throw new DatasetFormatException("Cannot encode an episode with no frames.");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string episodeFile = AtomicFile.TempPathFor(path) + ".mp4";
+        Directory.CreateDirectory(Path.GetDirectoryName(near)!);
+        string episodeFile = AtomicFile.TempPathFor(near) + ".mp4";
         try
         {
             await EncodeAsync(episodeFile, frames, fps, options);
+            return episodeFile;
+        }
+        catch
+        {
+            File.Delete(episodeFile);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Concatenates an encoded episode onto <paramref name="path"/> (stream copy, no re-encoding) through a
+    /// temporary file renamed into place, or makes it the file when there is none yet.
+    /// </summary>
+    public static async Task AppendEncodedAsync(string path, string episodeFile)
+    {
+        try
+        {
             if (!File.Exists(path))
             {
                 File.Move(episodeFile, path);
+                return;
             }
-            else
+            string list = AtomicFile.TempPathFor(path) + ".txt";
+            string joined = AtomicFile.TempPathFor(path) + ".mp4";
+            try
             {
-                string list = AtomicFile.TempPathFor(path) + ".txt";
-                string joined = AtomicFile.TempPathFor(path) + ".mp4";
-                try
-                {
-                    await File.WriteAllTextAsync(list, $"file '{Path.GetFullPath(path)}'\nfile '{Path.GetFullPath(episodeFile)}'\n");
-                    await Ffmpeg.RunAsync("ffmpeg", ["-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-f", "mp4", joined]);
-                    using (var fs = new FileStream(joined, FileMode.Open, FileAccess.ReadWrite))
-                        fs.Flush(flushToDisk: true);
-                    File.Move(joined, path, overwrite: true);
-                }
-                finally
-                {
-                    File.Delete(list);
-                    File.Delete(joined);
-                }
+                await File.WriteAllTextAsync(list, $"file '{Path.GetFullPath(path)}'\nfile '{Path.GetFullPath(episodeFile)}'\n");
+                await Ffmpeg.RunAsync("ffmpeg", ["-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", "-f", "mp4", joined]);
+                using (var fs = new FileStream(joined, FileMode.Open, FileAccess.ReadWrite))
+                    fs.Flush(flushToDisk: true);
+                File.Move(joined, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(list);
+                File.Delete(joined);
             }
         }
         finally
         {
             File.Delete(episodeFile);
         }
-        return (double)frames.Count / fps;
     }
 
     public static async Task EncodeAsync(string output, IReadOnlyList<ImageFrame> frames, int fps, VideoEncoderOptions options)

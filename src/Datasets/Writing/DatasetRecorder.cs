@@ -56,7 +56,7 @@ public sealed class DatasetRecorder
     public VideoEncoderOptions VideoOptions { get; set; } = new();
 
     public static DatasetRecorder Create(string root, int fps, IEnumerable<FeatureSpec> features, string? robotType = null,
-        double dataFilesSizeInMb = DatasetPaths.DefaultDataFilesSizeInMb)
+        double dataFilesSizeInMb = DatasetPaths.DefaultDataFilesSizeInMb, double videoFilesSizeInMb = DatasetPaths.DefaultVideoFilesSizeInMb)
     {
         if (File.Exists(Path.Combine(root, DatasetPaths.InfoPath)))
             throw new DatasetFormatException($"A dataset already exists at {root}; open it with DatasetRecorder.Open to add episodes, or choose another root.");
@@ -64,6 +64,7 @@ public sealed class DatasetRecorder
             throw new DatasetFormatException($"{root} exists and is not empty; choose a new folder for the dataset.");
         var info = DatasetInfo.Create(fps, features, robotType);
         info.DataFilesSizeInMb = dataFilesSizeInMb;
+        info.VideoFilesSizeInMb = videoFilesSizeInMb;
         Directory.CreateDirectory(Path.Combine(root, "meta"));
         info.Save(root);
         return new DatasetRecorder(root, info, [], [], []);
@@ -115,6 +116,14 @@ public sealed class DatasetRecorder
         => info.Features.Where(f => f.IsNumeric).ToDictionary(f => f.Key, f => f.ElementCount);
 
     public void AddFrame(IReadOnlyDictionary<string, object> frame, string task) => _buffer.Add(frame, task);
+
+    /// <summary>LeRobot's add_frame form: the task travels in the frame under "task".</summary>
+    public void AddFrame(IReadOnlyDictionary<string, object> frame)
+    {
+        if (!frame.TryGetValue("task", out var task) || task is not string text)
+            throw new DatasetFormatException("add_frame needs a \"task\" string in the frame (a short description of what the episode does).");
+        _buffer.Add(frame.Where(kv => kv.Key != "task").ToDictionary(kv => kv.Key, kv => kv.Value), text);
+    }
 
     /// <summary>Forgets the frames of the episode in progress (LeRobot's clear_episode_buffer, used to re-record).</summary>
     public void DiscardEpisode() => _buffer.Clear();
@@ -233,20 +242,22 @@ public sealed class DatasetRecorder
         var (chunk, file) = _videoFile.GetValueOrDefault(f.Key);
         var inFile = _episodes.Where(e => e.Videos.TryGetValue(f.Key, out var v) && v.ChunkIndex == chunk && v.FileIndex == file).ToList();
         string path = Path.Combine(_root, _info.VideoFile(f.Key, chunk, file));
-        double from = inFile.Count == 0 ? 0 : inFile[^1].Videos[f.Key].ToTimestamp;
-        if (inFile.Count > 0 && File.Exists(path) && new FileInfo(path).Length / (1024.0 * 1024.0) >= _info.VideoFilesSizeInMb)
+        string encoded = await VideoFiles.EncodeEpisodeAsync(path, frames, _info.Fps, VideoOptions);
+        // As LeRobot: a new file when the current one plus this episode would reach video_files_size_in_mb.
+        double sizeMb = (new FileInfo(encoded).Length + (File.Exists(path) ? new FileInfo(path).Length : 0)) / (1024.0 * 1024.0);
+        if (inFile.Count > 0 && sizeMb >= _info.VideoFilesSizeInMb)
         {
             (chunk, file) = DatasetPaths.Next(chunk, file, _info.ChunksSize);
             path = Path.Combine(_root, _info.VideoFile(f.Key, chunk, file));
             inFile.Clear();
-            from = 0;
         }
         if (inFile.Count == 0 && File.Exists(path))
-            File.Delete(path);
-        double duration = await VideoFiles.AppendEpisodeAsync(path, frames, _info.Fps, VideoOptions);
+            File.Delete(path); // written by a save that never committed
+        double from = inFile.Count == 0 ? 0 : inFile[^1].Videos[f.Key].ToTimestamp;
+        await VideoFiles.AppendEncodedAsync(path, encoded);
         _videoFile[f.Key] = (chunk, file);
         DescribeVideo(f);
-        record.Videos[f.Key] = new VideoSegment(chunk, file, from, from + duration);
+        record.Videos[f.Key] = new VideoSegment(chunk, file, from, from + (double)frames.Count / _info.Fps);
     }
 
     /// <summary>The "info" block LeRobot keeps beside a video feature in info.json.</summary>
