@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using RobotActors.Datasets.Format;
 using RobotActors.Datasets.Images;
 using RobotActors.Datasets.Reading;
@@ -138,5 +139,88 @@ public class MissingFfmpegTests
         {
             Environment.SetEnvironmentVariable("PATH", path);
         }
+    }
+}
+
+public class LegacyVideoTests
+{
+    /// <summary>A v2.1 dataset with a camera stored as one MP4 per episode, read in place and converted.</summary>
+    [FfmpegFact]
+    public async Task A_v21_video_dataset_reads_in_place_and_converts()
+    {
+        const int h = 64, w = 96, fps = SyntheticEpisodes.Fps;
+        int[] lengths = [6, 9];
+        using var dir = new TempDir();
+        string root = dir.Sub("v21");
+        Directory.CreateDirectory(Path.Combine(root, "meta"));
+        File.WriteAllText(Path.Combine(root, "meta/info.json"), $$"""
+        {
+            "codebase_version": "v2.1", "robot_type": "koch", "total_episodes": 2, "total_frames": 15, "total_tasks": 1,
+            "total_videos": 2, "total_chunks": 1, "chunks_size": 1000, "fps": {{fps}}, "splits": {"train": "0:2"},
+            "data_path": "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet",
+            "video_path": "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4",
+            "features": {
+                "observation.images.cam": {"dtype": "video", "shape": [{{h}}, {{w}}, 3], "names": ["height", "width", "channel"],
+                    "video_info": {"video.fps": {{fps}}.0, "video.codec": "av1", "video.pix_fmt": "yuv420p", "video.is_depth_map": false, "has_audio": false} },
+                "action": {"dtype": "float32", "shape": [2], "names": null},
+                "timestamp": {"dtype": "float32", "shape": [1], "names": null},
+                "frame_index": {"dtype": "int64", "shape": [1], "names": null},
+                "episode_index": {"dtype": "int64", "shape": [1], "names": null},
+                "index": {"dtype": "int64", "shape": [1], "names": null},
+                "task_index": {"dtype": "int64", "shape": [1], "names": null}
+            }
+        }
+        """);
+        File.WriteAllLines(Path.Combine(root, "meta/tasks.jsonl"), ["""{"task_index": 0, "task": "wave"}"""]);
+        File.WriteAllLines(Path.Combine(root, "meta/episodes.jsonl"),
+            lengths.Select((n, e) => new JsonObject { ["episode_index"] = e, ["tasks"] = new JsonArray("wave"), ["length"] = n }.ToJsonString()));
+        long from = 0;
+        for (int e = 0; e < lengths.Length; e++)
+        {
+            var frames = Enumerable.Range(0, lengths[e]).Select(i => SyntheticEpisodes.Image(e, i, 0, h, w)).ToList();
+            string video = Path.Combine(root, $"videos/chunk-000/observation.images.cam/episode_{e:D6}.mp4");
+            Directory.CreateDirectory(Path.GetDirectoryName(video)!);
+            await VideoFiles.EncodeAsync(video, frames, fps, new VideoEncoderOptions());
+            await WriteActionsAsync(Path.Combine(root, $"data/chunk-000/episode_{e:D6}.parquet"), e, from, lengths[e]);
+            from += lengths[e];
+        }
+
+        var legacy = await LeRobotDataset.OpenAsync(root);
+        Assert.Equal(15, legacy.Count);
+        var frame = legacy.GetGlobal(6 + 4);
+        Assert.Equal(SyntheticEpisodes.Action(1, 4), frame["action"].ToFloats());
+        Assert.True(MeanAbsDiff(SyntheticEpisodes.Image(1, 4, 0, h, w), frame["observation.images.cam"].Image) < 4);
+
+        string v3 = dir.Sub("v3");
+        await DatasetTools.ConvertAsync(root, v3);
+        var report = await DatasetValidator.ValidateAsync(v3);
+        Assert.True(report.IsValid, report.First);
+        var converted = await LeRobotDataset.OpenAsync(v3);
+        Assert.Equal((0.6, 1.5), (converted.Episodes[1].Videos["observation.images.cam"].FromTimestamp, converted.Episodes[1].Videos["observation.images.cam"].ToTimestamp));
+        Assert.True(MeanAbsDiff(SyntheticEpisodes.Image(1, 4, 0, h, w), converted.GetGlobal(10)["observation.images.cam"].Image) < 6);
+    }
+
+    private static double MeanAbsDiff(ImageFrame a, ImageFrame b)
+        => a.Pixels.Zip(b.Pixels, (x, y) => Math.Abs(x - y)).Average();
+
+    private static async Task WriteActionsAsync(string path, int episode, long from, int n)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var action = new global::Parquet.Schema.ListField("action", new global::Parquet.Schema.DataField<float>("element"));
+        var scalars = new[] { "timestamp", "frame_index", "episode_index", "index", "task_index" };
+        var fields = new List<global::Parquet.Schema.Field> { action, new global::Parquet.Schema.DataField<float>("timestamp") };
+        fields.AddRange(scalars.Skip(1).Select(s => (global::Parquet.Schema.Field)new global::Parquet.Schema.DataField<long>(s)));
+        var schema = new global::Parquet.Schema.ParquetSchema(fields);
+        await using var fs = File.Create(path);
+        await using var writer = await global::Parquet.ParquetWriter.CreateAsync(schema, fs);
+        using var rg = writer.CreateRowGroup();
+        var leaf = (global::Parquet.Schema.DataField)action.Item;
+        await rg.WriteAllPartsAsync<float>(leaf, Enumerable.Range(0, n).SelectMany(i => SyntheticEpisodes.Action(episode, i)).ToArray(),
+            Enumerable.Repeat(leaf.MaxDefinitionLevel, n * 2).ToArray(), Enumerable.Range(0, n * 2).Select(i => i % 2).ToArray(), default);
+        await rg.WriteAsync<float>((global::Parquet.Schema.DataField)fields[1], Enumerable.Range(0, n).Select(i => (float)i / SyntheticEpisodes.Fps).ToArray());
+        await rg.WriteAsync<long>((global::Parquet.Schema.DataField)fields[2], Enumerable.Range(0, n).Select(i => (long)i).ToArray());
+        await rg.WriteAsync<long>((global::Parquet.Schema.DataField)fields[3], Enumerable.Repeat((long)episode, n).ToArray());
+        await rg.WriteAsync<long>((global::Parquet.Schema.DataField)fields[4], Enumerable.Range(0, n).Select(i => from + i).ToArray());
+        await rg.WriteAsync<long>((global::Parquet.Schema.DataField)fields[5], new long[n]);
     }
 }
