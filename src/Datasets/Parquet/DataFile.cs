@@ -101,11 +101,11 @@ public static class DataFile
     private static DatasetFormatException Missing(FeatureSpec f)
         => new($"No values for feature '{f.Key}' in the frames to write.");
 
-    public static async Task<FrameBlock> ReadAsync(string path, DatasetInfo info)
+    public static async Task<FrameBlock> ReadAsync(string path, DatasetInfo info, IReadOnlySet<int>? rowGroups = null)
     {
         // Only the columns features need: image "path" strings and unknown extras are not read.
         var wanted = new HashSet<string>(info.ParquetFeatures.Select(f => f.IsImage ? f.Key + "/bytes" : f.Key));
-        var columns = await ParquetTable.ReadAsync(path, wanted.Contains);
+        var columns = await ParquetTable.ReadAsync(path, wanted.Contains, rowGroups);
         var block = new FrameBlock { RowCount = columns.Count == 0 ? 0 : columns.Values.First().RowCount };
         foreach (var f in info.ParquetFeatures)
         {

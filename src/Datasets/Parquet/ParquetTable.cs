@@ -10,7 +10,7 @@ namespace RobotActors.Datasets.Parquet;
 /// </summary>
 internal static class ParquetTable
 {
-    public static async Task<Dictionary<string, LeafRows>> ReadAsync(string path, Func<string, bool>? wanted = null)
+    public static async Task<Dictionary<string, LeafRows>> ReadAsync(string path, Func<string, bool>? wanted = null, IReadOnlySet<int>? rowGroups = null)
     {
         if (!File.Exists(path))
             throw new DatasetFormatException($"{path} is missing.");
@@ -32,6 +32,8 @@ internal static class ParquetTable
         var parts = leaves.ToDictionary(l => l.Name, _ => new List<LeafRows>());
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
+            if (rowGroups is not null && !rowGroups.Contains(g))
+                continue;
             using var rg = reader.OpenRowGroupReader(g);
             foreach (var (name, field) in leaves)
                 parts[name].Add(await ReadLeafAsync(rg, field, name, path));
@@ -40,6 +42,26 @@ internal static class ParquetTable
         foreach (var (name, list) in parts)
             result[name] = list.Count == 0 ? new LeafRows(name, Array.Empty<double>(), [0]) : LeafRows.Concat(list);
         return result;
+    }
+
+    /// <summary>The smallest and largest value of an integer column in each row group (reads that column only).</summary>
+    public static async Task<(long Min, long Max)[]> RowGroupRangesAsync(string path, string column)
+    {
+        if (!File.Exists(path))
+            throw new DatasetFormatException($"{path} is missing.");
+        await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        await using var reader = await ParquetReader.CreateAsync(fs);
+        var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToList() is [var only] && only == column)
+            ?? throw new DatasetFormatException($"{path} has no '{column}' column.");
+        var ranges = new (long, long)[reader.RowGroupCount];
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var rg = reader.OpenRowGroupReader(g);
+            var rows = await ReadLeafAsync(rg, field, column, path);
+            var values = rows.ToDoubles(1, path);
+            ranges[g] = values.Length == 0 ? (long.MaxValue, long.MinValue) : ((long)values.Min(), (long)values.Max());
+        }
+        return ranges;
     }
 
     public static async Task<long> CountRowsAsync(string path)

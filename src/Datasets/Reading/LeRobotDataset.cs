@@ -19,7 +19,8 @@ public sealed class LeRobotDataset
     private readonly List<EpisodeRecord> _allEpisodes;
     private readonly Dictionary<long, EpisodeRecord> _byEpisodeIndex;
     private readonly long[] _selectedStarts; // cumulative frame counts of the selected episodes
-    private readonly FileCache<string, LoadedDataFile> _dataFiles;
+    private readonly FileCache<string, (long Min, long Max)[]> _rowGroupRanges;
+    private readonly FileCache<long, LoadedDataFile> _episodeRows;
     private readonly FileCache<(string Key, long Episode), ImageFrame[]> _videoFrames;
 
     private LeRobotDataset(string root, DatasetInfo info, List<EpisodeRecord> episodes, List<string> tasks,
@@ -43,9 +44,16 @@ public sealed class LeRobotDataset
         _selectedStarts = new long[Episodes.Count + 1];
         for (int i = 0; i < Episodes.Count; i++)
             _selectedStarts[i + 1] = _selectedStarts[i] + Episodes[i].Length;
-        _dataFiles = new FileCache<string, LoadedDataFile>(4);
+        _rowGroupRanges = new FileCache<string, (long, long)[]>(1024);
+        _episodeRows = new FileCache<long, LoadedDataFile>(CachedEpisodes);
         _videoFrames = new FileCache<(string, long), ImageFrame[]>(16);
     }
+
+    /// <summary>
+    /// Episodes whose rows stay decoded-from-Parquet in memory (PNG bytes, not pixels). Shuffled training
+    /// touches many episodes; each miss reads only the row groups holding that episode, not a whole file.
+    /// </summary>
+    public const int CachedEpisodes = 64;
 
     public string Root { get; }
     public DatasetInfo Info { get; }
@@ -203,16 +211,20 @@ public sealed class LeRobotDataset
     }
 
     private LoadedDataFile DataFileOf(EpisodeRecord episode)
-    {
-        string rel = DataPathOf(episode);
-        return _dataFiles.Get(rel, () =>
+        => _episodeRows.Get(episode.EpisodeIndex, () =>
         {
-            string path = Path.Combine(Root, rel);
+            string path = Path.Combine(Root, DataPathOf(episode));
             if (!File.Exists(path))
                 throw new DatasetFormatException($"{path} is missing: {EpisodesTable.Describe(episode)} points to it.");
-            return new LoadedDataFile(DataFile.ReadAsync(path, Info).GetAwaiter().GetResult(), path);
+            var ranges = _rowGroupRanges.Get(path, () => ParquetTable.RowGroupRangesAsync(path, "index").GetAwaiter().GetResult());
+            var groups = new HashSet<int>();
+            for (int g = 0; g < ranges.Length; g++)
+                if (ranges[g].Min < episode.DatasetToIndex && ranges[g].Max >= episode.DatasetFromIndex)
+                    groups.Add(g);
+            if (groups.Count == 0)
+                throw new DatasetFormatException($"{path} holds no rows of {EpisodesTable.Describe(episode)}.");
+            return new LoadedDataFile(DataFile.ReadAsync(path, Info, groups).GetAwaiter().GetResult(), path);
         });
-    }
 
     private ImageFrame[] VideoFramesOf(FeatureSpec f, EpisodeRecord episode)
         => _videoFrames.Get((f.Key, episode.EpisodeIndex), () =>
