@@ -12,15 +12,15 @@ public sealed record DatasetLoaderOptions
     public bool DropLast { get; init; }
     /// <summary>Batches prepared ahead of the consumer.</summary>
     public int Prefetch { get; init; } = 2;
-    /// <summary>Threads decoding items of a batch in parallel (PNG decoding is the cost).</summary>
+    /// <summary>Threads building batches in parallel (PNG decoding is the cost); defaults to every core.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
     public IReadOnlyDictionary<string, int[]>? DeltaIndices { get; init; }
 }
 
 /// <summary>
 /// Batches of dataset items with background prefetch (torch's DataLoader for a LeRobotDataset): a
-/// producer task fills a bounded channel while the consumer trains; items of a batch are read in
-/// parallel. Each enumeration is one epoch; with Shuffle the order changes per epoch, reproducibly from Seed.
+/// producer fills a bounded channel while the consumer trains, building several batches at once.
+/// Each enumeration is one epoch; with Shuffle the order changes per epoch, reproducibly from Seed.
 /// </summary>
 public sealed class DatasetLoader : IEnumerable<Batch>
 {
@@ -64,33 +64,45 @@ public sealed class DatasetLoader : IEnumerable<Batch>
         }
     }
 
+    /// <summary>
+    /// Builds batches concurrently, several in flight (two per worker), and hands them over in order. While
+    /// one batch waits for an episode's rows to load from Parquet, the others keep decoding PNGs.
+    /// </summary>
     private async Task Produce(long[] order, ChannelWriter<Batch> writer, CancellationToken ct)
     {
         try
         {
-            for (int start = 0; start < order.Length; start += _options.BatchSize)
+            int batchCount = _options.DropLast ? order.Length / _options.BatchSize : (order.Length + _options.BatchSize - 1) / _options.BatchSize;
+            int window = Math.Max(1, _options.Workers) * 2;
+            var pending = new Queue<Task<Batch>>();
+            int next = 0;
+            while (next < batchCount || pending.Count > 0)
             {
-                int size = Math.Min(_options.BatchSize, order.Length - start);
-                if (size < _options.BatchSize && _options.DropLast)
-                    break;
-                var indices = order.AsSpan(start, size).ToArray();
-                var frames = new Frame[size];
-                Parallel.For(0, size, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Workers), CancellationToken = ct },
-                    i => frames[i] = _dataset.Get(indices[i], _options.DeltaIndices));
-                await writer.WriteAsync(new Batch(indices, frames), ct);
+                while (next < batchCount && pending.Count < window)
+                {
+                    int start = next++ * _options.BatchSize;
+                    var indices = order.AsSpan(start, Math.Min(_options.BatchSize, order.Length - start)).ToArray();
+                    pending.Enqueue(Task.Run(() => BuildBatch(indices, ct), ct));
+                }
+                await writer.WriteAsync(await pending.Dequeue(), ct);
             }
             writer.Complete();
         }
         catch (Exception e)
         {
-            // The first worker's error, not Parallel.For's wrapper, is what the consumer needs to see.
-            writer.Complete(e switch
-            {
-                OperationCanceledException => null,
-                AggregateException a => a.InnerExceptions[0],
-                _ => e,
-            });
+            writer.Complete(e is OperationCanceledException ? null : e);
         }
+    }
+
+    private Batch BuildBatch(long[] indices, CancellationToken ct)
+    {
+        var frames = new Frame[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            frames[i] = _dataset.Get(indices[i], _options.DeltaIndices);
+        }
+        return new Batch(indices, frames);
     }
 
     private long[] Order(int epoch)
