@@ -135,6 +135,23 @@ public class RoundTripTests
     }
 
     [Fact]
+    public async Task A_camera_buffer_reused_after_add_frame_does_not_change_the_recorded_frame()
+    {
+        using var dir = new TempDir();
+        var recorder = DatasetRecorder.Create(dir.Path, 10, SyntheticEpisodes.Features());
+        var frame = SyntheticEpisodes.Frame(0, 0, 2);
+        var pixels = ((Images.ImageFrame)frame["observation.images.cam"]).Pixels;
+        var original = (byte[])pixels.Clone();
+        recorder.AddFrame(frame, "t");
+        Array.Fill(pixels, (byte)7); // the camera writes its next grab into the same buffer
+        recorder.AddFrame(frame, "t");
+        await recorder.SaveEpisodeAsync();
+        var ds = await LeRobotDataset.OpenAsync(dir.Path);
+        Assert.Equal(original, ds.GetGlobal(0)["observation.images.cam"].Image.Pixels);
+        Assert.All(ds.GetGlobal(1)["observation.images.cam"].Image.Pixels, p => Assert.Equal(7, p));
+    }
+
+    [Fact]
     public void A_frame_with_the_wrong_shape_is_refused_and_names_the_feature()
     {
         using var dir = new TempDir();

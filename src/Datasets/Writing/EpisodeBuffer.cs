@@ -86,7 +86,8 @@ internal sealed class EpisodeBuffer
         };
         if (img.Height != f.Height || img.Width != f.Width || img.Channels != f.Channels)
             throw new DatasetFormatException($"Feature '{f.Key}' expects images of shape {Shape(f.Shape)}, got [{img.Height},{img.Width},{img.Channels}].");
-        return img;
+        // A camera may reuse its frame buffer for the next grab; the episode keeps its own copy.
+        return new ImageFrame(img.Height, img.Width, img.Channels, (byte[])img.Pixels.Clone());
     }
 
     private static double[] ToNumbers(FeatureSpec f, object value)
@@ -98,7 +99,7 @@ internal sealed class EpisodeBuffer
             long l => [l],
             int i => [i],
             bool b => [b ? 1 : 0],
-            double[] a => a,
+            double[] a => (double[])a.Clone(), // rounded to float32 below; never touch the caller's array
             float[] a => Array.ConvertAll(a, x => (double)x),
             long[] a => Array.ConvertAll(a, x => (double)x),
             int[] a => Array.ConvertAll(a, x => (double)x),
