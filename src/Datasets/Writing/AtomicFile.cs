@@ -62,7 +62,7 @@ public static class AtomicFile
     {
         if (!Directory.Exists(root))
             return;
-        foreach (var f in Directory.EnumerateFiles(root, ".*.tmp", SearchOption.AllDirectories))
+        foreach (var f in Directory.EnumerateFiles(root, ".*.tmp*", SearchOption.AllDirectories))
             TryDelete(f);
     }
 }
