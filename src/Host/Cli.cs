@@ -28,6 +28,7 @@ public static class Cli
             SetupMotorsCommand.Create(),
             CalibrateCommand.Create(),
             TeleoperateCommand.Create(),
+            DatasetCommand.Create(),
         })
         {
             root.Add(command);

@@ -14,6 +14,7 @@ public static class BenchCommand
         foreach (var sub in new Command[]
         {
             BenchBusCommand.Create(),
+            BenchDatasetCommand.Create(),
         })
         {
             bench.Add(sub);
