@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+using RobotActors.Policies.Configs;
+
+namespace RobotActors.Policies.Processors;
+
+/// <summary>The inverse of the normalizer, applied to the policy's action (and any listed observation).</summary>
+[ProcessorStepName("unnormalizer_processor")]
+public sealed class UnnormalizerProcessorStep(IReadOnlyDictionary<string, PolicyFeature> features,
+    IReadOnlyDictionary<FeatureType, NormalizationMode> normMap, DatasetStats? stats = null, double eps = 1e-8)
+    : NormalizationStep(features, normMap, stats, eps)
+{
+    public static UnnormalizerProcessorStep FromConfig(JsonObject config)
+    {
+        var (features, map, eps) = Parse(config);
+        return new UnnormalizerProcessorStep(features, map, null, eps);
+    }
+
+    public override EnvTransition Process(EnvTransition transition)
+    {
+        var t = transition.ShallowCopy();
+        foreach (var key in t.Observation.Keys.ToList())
+            if (Features.TryGetValue(key, out var f) && f.Type != FeatureType.Action)
+                t.Observation[key] = Apply(t.Observation[key], key, inverse: true);
+        if (t.Action is not null) t.Action = Apply(t.Action, PolicyKeys.Action, inverse: true);
+        return t;
+    }
+}
