@@ -18,5 +18,12 @@ public sealed class DefaultImageEncoder : nn.Module<Tensor, Tensor>
         register_module("image_encoder", _net);
     }
 
+    /// <summary>The side of the feature map for an input side (no padding: 7/5/3/3 kernels, stride 2).</summary>
+    public static long OutputSize(long side)
+    {
+        foreach (var k in new[] { 7, 5, 3, 3 }) side = side < k ? 0 : (side - k) / 2 + 1;
+        return side;
+    }
+
     public override Tensor forward(Tensor x) => _net.forward(x);
 }
