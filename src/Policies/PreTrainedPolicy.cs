@@ -32,6 +32,9 @@ public abstract class PreTrainedPolicy : nn.Module
     /// <summary>The training loss and logging values for a preprocessed batch.</summary>
     public abstract (Tensor Loss, Dictionary<string, double> Info) Forward(IReadOnlyDictionary<string, Tensor> batch);
 
+    /// <summary>True for RL policies whose batches carry the next observation ("next.observation.*").</summary>
+    public virtual bool NeedsNextObservation => false;
+
     /// <summary>Called at every environment reset: clears action queues and observation history.</summary>
     public virtual void Reset() { }
 

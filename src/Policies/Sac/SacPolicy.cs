@@ -67,6 +67,8 @@ public sealed class SacPolicy : PreTrainedPolicy
 
     public SacObservationEncoder Encoder => _encoderCritic;
 
+    public override bool NeedsNextObservation => true;
+
     public override Tensor SelectAction(IReadOnlyDictionary<string, Tensor> batch)
     {
         using var noGrad = torch.no_grad();
