@@ -16,6 +16,8 @@ public static class Cli
         {
             VersionCommand.Create(),
             BenchCommand.Create(),
+            PoliciesCommand.Create(),
+            TrainCommand.Create(),
         })
         {
             root.Add(command);

@@ -13,6 +13,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure performance and print the figures.");
         foreach (var sub in new Command[]
         {
+            BenchSacCommand.Create(),
         })
         {
             bench.Add(sub);
