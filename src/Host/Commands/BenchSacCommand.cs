@@ -14,7 +14,7 @@ public static class BenchSacCommand
         var imageUpdates = new Option<int>("--image-updates") { Description = "Updates timed for each image case", DefaultValueFactory = _ => 5 };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 256 };
         var samples = new Option<int>("--latency-samples") { DefaultValueFactory = _ => 300 };
-        var threads = new Option<int>("--threads") { Description = "Torch CPU threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Torch CPU threads (1 by default: on a shared machine more threads oversubscribe the cores)", DefaultValueFactory = _ => 1 };
         foreach (var o in new Option[] { stateUpdates, imageUpdates, batch, samples, threads }) command.Add(o);
         command.SetAction(parseResult =>
         {
@@ -27,7 +27,7 @@ public static class BenchSacCommand
                 ("(b) 2 cameras 3x128x128 + state, default CNN trained", SacBenchmark.Config(images: true, frozenEncoder: false), parseResult.GetValue(imageUpdates)),
                 ("(c) as (b), frozen CNN, features cached per batch", SacBenchmark.Config(images: true, frozenEncoder: true), parseResult.GetValue(imageUpdates)),
             };
-            foreach (var (name, config, updates) in cases)
+            foreach (var (name, config, updates) in cases.Where(c => c.Updates > 0))
             {
                 var f = SacBenchmark.MeasureUpdates(name, config, b, updates);
                 Console.WriteLine($"{name,-56} {f.UpdatesPerSecond,8:F2} updates/s ({f.Updates} updates in {f.Seconds:F1} s)");

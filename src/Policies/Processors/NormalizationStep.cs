@@ -41,7 +41,19 @@ public abstract class NormalizationStep : IProcessorStep
     private static Tensor Shape(Tensor stat, PolicyFeature feature) =>
         feature.Type == FeatureType.Visual && stat.dim() == 1 ? stat.reshape(stat.shape[0], 1, 1).to(float32) : stat.to(float32);
 
-    public abstract EnvTransition Process(EnvTransition transition);
+    /// <summary>False for the normalizer, true for the unnormalizer.</summary>
+    protected abstract bool Inverse { get; }
+
+    /// <summary>Transforms every observation listed in the features (actions aside) and the action, when present.</summary>
+    public EnvTransition Process(EnvTransition transition)
+    {
+        var t = transition.ShallowCopy();
+        foreach (var key in t.Observation.Keys.ToList())
+            if (Features.TryGetValue(key, out var f) && f.Type != FeatureType.Action)
+                t.Observation[key] = Apply(t.Observation[key], key, Inverse);
+        if (t.Action is not null) t.Action = Apply(t.Action, PolicyKeys.Action, Inverse);
+        return t;
+    }
 
     public JsonObject GetConfig() => new()
     {

@@ -9,19 +9,11 @@ public sealed class NormalizerProcessorStep(IReadOnlyDictionary<string, PolicyFe
     IReadOnlyDictionary<FeatureType, NormalizationMode> normMap, DatasetStats? stats = null, double eps = 1e-8)
     : NormalizationStep(features, normMap, stats, eps)
 {
+    protected override bool Inverse => false;
+
     public static NormalizerProcessorStep FromConfig(JsonObject config)
     {
         var (features, map, eps) = Parse(config);
         return new NormalizerProcessorStep(features, map, null, eps);
-    }
-
-    public override EnvTransition Process(EnvTransition transition)
-    {
-        var t = transition.ShallowCopy();
-        foreach (var key in t.Observation.Keys.ToList())
-            if (Features.TryGetValue(key, out var f) && f.Type != FeatureType.Action)
-                t.Observation[key] = Apply(t.Observation[key], key, inverse: false);
-        if (t.Action is not null) t.Action = Apply(t.Action, PolicyKeys.Action, inverse: false);
-        return t;
     }
 }

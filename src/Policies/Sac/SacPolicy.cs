@@ -150,7 +150,12 @@ public sealed class SacPolicy : PreTrainedPolicy
 
     private (Tensor Actor, Tensor LogProb) ActorLoss(SacBatch b, BatchFeatures f)
     {
-        var encoded = _encoderActor.Forward(b.Observation, f.Obs, detach: _config.SharedEncoder);
+        Tensor encoded;
+        // A shared encoder is detached for the actor, so its forward pass needs no graph at all.
+        if (_config.SharedEncoder)
+            using (torch.no_grad()) encoded = _encoderActor.Forward(b.Observation, f.Obs);
+        else
+            encoded = _encoderActor.Forward(b.Observation, f.Obs);
         var (action, logProb, _) = _actor.Sample(encoded);
         var criticEncoded = _config.SharedEncoder ? encoded : _encoderCritic.Forward(b.Observation, f.Obs, detach: true);
         var q = _critic.Forward(criticEncoded, action).min(0).values;
