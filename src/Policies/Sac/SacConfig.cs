@@ -54,6 +54,11 @@ public sealed class SacConfig : PreTrainedConfig
     public ConcurrencyConfig Concurrency { get; set; } = new();
     public bool UseTorchCompile { get; set; }
 
+    /// <summary>LeRobot's name for HIL-SERL's pretrained ResNet-10.</summary>
+    public const string PretrainedResNet10 = "helper2424/resnet10";
+
+    public static bool IsResNet10(string? name) => name is "resnet10" or PretrainedResNet10;
+
     /// <summary>Continuous action dimensions: the action vector minus the gripper index, which is always last.</summary>
     public int ContinuousActionDim => (ActionFeature?.Shape[0] ?? 0) - (NumDiscreteActions is > 0 ? 1 : 0);
 
@@ -84,8 +89,10 @@ public sealed class SacConfig : PreTrainedConfig
         if (NumSubsampleCritics is { } k && (k < 1 || k > NumCritics))
             throw new PolicyConfigException($"sac: num_subsample_critics={k} must be between 1 and num_critics={NumCritics}");
         if (UtdRatio < 1 || PolicyUpdateFreq < 1) throw new PolicyConfigException("sac: utd_ratio and policy_update_freq must be at least 1");
-        if (VisionEncoderName is not null)
-            throw new PolicyConfigException($"sac: vision_encoder_name '{VisionEncoderName}' is not supported yet (pretrained backbones such as ResNet-10 are missing); leave it null for the default 4-conv encoder");
+        if (VisionEncoderName is not null && !IsResNet10(VisionEncoderName))
+            throw new PolicyConfigException($"sac: vision_encoder_name '{VisionEncoderName}' is not available; use null for the default 4-conv encoder or \"resnet10\" for the ResNet-10 backbone");
+        if (VisionEncoderName == PretrainedResNet10)
+            throw new PolicyConfigException($"sac: the pretrained weights of '{PretrainedResNet10}' cannot be loaded here (no Hub access); set vision_encoder_name to \"resnet10\" for the same architecture trained from scratch");
     }
 }
 

@@ -14,7 +14,7 @@ namespace RobotActors.Policies.Sac;
 public sealed class SacObservationEncoder : nn.Module
 {
     private readonly List<string> _imageKeys;
-    private readonly DefaultImageEncoder? _backbone;
+    private readonly nn.Module<Tensor, Tensor>? _backbone;
     private readonly ModuleDict<nn.Module<Tensor, Tensor>> _spatial = new();
     private readonly ModuleDict<nn.Module<Tensor, Tensor>> _imagePost = new();
     private readonly nn.Module<Tensor, Tensor>? _envEncoder;
@@ -32,9 +32,11 @@ public sealed class SacObservationEncoder : nn.Module
             foreach (var (key, f) in config.ImageFeatures)
                 if (!f.Shape.SequenceEqual(shape))
                     throw new PolicyConfigException($"sac: camera '{key}' has shape [{string.Join(",", f.Shape)}] but '{_imageKeys[0]}' has [{string.Join(",", shape)}]; the shared backbone needs one image size");
-            if (DefaultImageEncoder.OutputSize(Math.Min(shape[1], shape[2])) < 1)
-                throw new PolicyConfigException($"sac: images of [{string.Join(",", shape)}] are too small for the default 4-conv encoder; use at least 39×39 pixels (e.g. crop and resize to 64×64 or 128×128)");
-            _backbone = new DefaultImageEncoder(shape[0], config.ImageEncoderHiddenDim);
+            _backbone = SacConfig.IsResNet10(config.VisionEncoderName)
+                ? new ResNet10Encoder(shape[0])
+                : DefaultImageEncoder.OutputSize(Math.Min(shape[1], shape[2])) >= 1
+                    ? new DefaultImageEncoder(shape[0], config.ImageEncoderHiddenDim)
+                    : throw new PolicyConfigException($"sac: images of [{string.Join(",", shape)}] are too small for the default 4-conv encoder; use at least 39×39 pixels (e.g. crop and resize to 64×64 or 128×128)");
             register_module("image_encoder", _backbone);
             FreezeBackbone = config.FreezeVisionEncoder;
             if (FreezeBackbone)
