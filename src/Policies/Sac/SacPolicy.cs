@@ -148,18 +148,22 @@ public sealed class SacPolicy : PreTrainedPolicy
         return (criticLoss, nn.functional.mse_loss(dq, discreteTarget));
     }
 
-    private (Tensor Actor, Tensor LogProb) ActorLoss(SacBatch b, BatchFeatures f)
+    // With a shared encoder the actor sees a detached encoding, and the actor step cannot change the
+    // encoder, so one no-grad pass serves the actor and the temperature steps alike.
+    private Tensor? SharedEncoding(SacBatch b, BatchFeatures f)
     {
-        Tensor encoded;
-        // A shared encoder is detached for the actor, so its forward pass needs no graph at all.
-        if (_config.SharedEncoder)
-            using (torch.no_grad()) encoded = _encoderActor.Forward(b.Observation, f.Obs);
-        else
-            encoded = _encoderActor.Forward(b.Observation, f.Obs);
+        if (!_config.SharedEncoder) return null;
+        using var noGrad = torch.no_grad();
+        return _encoderCritic.Forward(b.Observation, f.Obs);
+    }
+
+    private Tensor ActorLoss(SacBatch b, BatchFeatures f, Tensor? shared)
+    {
+        var encoded = shared ?? _encoderActor.Forward(b.Observation, f.Obs);
         var (action, logProb, _) = _actor.Sample(encoded);
-        var criticEncoded = _config.SharedEncoder ? encoded : _encoderCritic.Forward(b.Observation, f.Obs, detach: true);
+        var criticEncoded = shared ?? _encoderCritic.Forward(b.Observation, f.Obs, detach: true);
         var q = _critic.Forward(criticEncoded, action).min(0).values;
-        return ((Temperature * logProb - q).mean(), logProb);
+        return (Temperature * logProb - q).mean();
     }
 
     /// <summary>
@@ -197,9 +201,10 @@ public sealed class SacPolicy : PreTrainedPolicy
         }
         if (step % _config.PolicyUpdateFreq == 0)
         {
+            var shared = SharedEncoding(batch, features);
             for (var j = 0; j < _config.PolicyUpdateFreq; j++)
             {
-                var (actorLoss, _) = ActorLoss(batch, features);
+                var actorLoss = ActorLoss(batch, features, shared);
                 optimizers["actor"].ZeroGrad();
                 actorLoss.backward();
                 info["actor_grad_norm"] = optimizers["actor"].Step();
@@ -207,7 +212,7 @@ public sealed class SacPolicy : PreTrainedPolicy
 
                 Tensor logProb;
                 using (torch.no_grad())
-                    logProb = _actor.Sample(_encoderActor.Forward(batch.Observation, features.Obs)).LogProb;
+                    logProb = _actor.Sample(shared ?? _encoderActor.Forward(batch.Observation, features.Obs)).LogProb;
                 var temperatureLoss = (-_logAlpha.exp() * (logProb + _config.EffectiveTargetEntropy)).mean();
                 optimizers["temperature"].ZeroGrad();
                 temperatureLoss.backward();
