@@ -39,6 +39,11 @@ public static class TrainCommand
                 var overrides = PolicyOverrides(parseResult.UnmatchedTokens);
                 var isResume = parseResult.GetValue(resume);
                 var policyType = parseResult.GetValue(type);
+                if (isResume && (overrides.Count > 0 || policyType is not null))
+                {
+                    Console.Error.WriteLine("error: a resumed run keeps the policy config of its last checkpoint; drop --policy.* or start a new --output_dir");
+                    return 2;
+                }
                 if (policyType is null && !isResume)
                 {
                     Console.Error.WriteLine("error: --policy.type is required (see `robotactors policies list`)");
@@ -57,8 +62,7 @@ public static class TrainCommand
                     SaveFreq = parseResult.GetValue(saveFreq), LogFreq = parseResult.GetValue(logFreq), Seed = parseResult.GetValue(seed),
                     Resume = isResume, DatasetRoot = Path.GetFullPath(datasetRoot),
                 };
-                var result = new PolicyTrainer(Console.WriteLine).Run(config ?? PreTrainedConfig.Load(
-                    Path.Combine(outputDir, Checkpoints.CheckpointsDir, Checkpoints.LastLink, Checkpoints.PretrainedModelDir)), dataset, options);
+                var result = new PolicyTrainer(Console.WriteLine).Run(config, dataset, options);
                 Console.WriteLine($"Done: step {result.Step}, last checkpoint {result.LastCheckpoint}");
                 return 0;
             }

@@ -18,7 +18,8 @@ public sealed class PolicyTrainer(Action<string> report)
 {
     public sealed record Result(long Step, string? LastCheckpoint, IReadOnlyDictionary<string, double> LastMetrics);
 
-    public Result Run(PreTrainedConfig config, IPolicyDataset dataset, TrainOptions options)
+    /// <summary>Trains; on resume the config comes from the last checkpoint and <paramref name="config"/> may be null.</summary>
+    public Result Run(PreTrainedConfig? config, IPolicyDataset dataset, TrainOptions options)
     {
         if (options.Steps < 1) throw new ArgumentException("--steps must be at least 1");
         if (options.BatchSize < 1) throw new ArgumentException("--batch_size must be at least 1");
@@ -46,6 +47,7 @@ public sealed class PolicyTrainer(Action<string> report)
         {
             if (last is not null)
                 throw new InvalidOperationException($"{options.OutputDir} already holds checkpoints; pass --resume to continue that run or choose another --output_dir");
+            if (config is null) throw new ArgumentException("a new training run needs a policy config (--policy.type)");
             torch.manual_seed(options.Seed);
             (policy, pre, post) = PolicyFactory.Make(config, dataset.Features, dataset.Stats);
         }
