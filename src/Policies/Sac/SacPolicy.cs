@@ -107,6 +107,7 @@ public sealed class SacPolicy : PreTrainedPolicy
         return groups;
     }
 
+    // Feature maps of the critic encoder's backbone; a separate actor encoder computes its own.
     private sealed record BatchFeatures(Dictionary<string, Tensor>? Obs, Dictionary<string, Tensor>? Next);
 
     // A frozen backbone runs once per batch; every network then reuses its feature maps.
@@ -159,7 +160,7 @@ public sealed class SacPolicy : PreTrainedPolicy
 
     private Tensor ActorLoss(SacBatch b, BatchFeatures f, Tensor? shared)
     {
-        var encoded = shared ?? _encoderActor.Forward(b.Observation, f.Obs);
+        var encoded = shared ?? _encoderActor.Forward(b.Observation);
         var (action, logProb, _) = _actor.Sample(encoded);
         var criticEncoded = shared ?? _encoderCritic.Forward(b.Observation, f.Obs, detach: true);
         var q = _critic.Forward(criticEncoded, action).min(0).values;
@@ -212,7 +213,7 @@ public sealed class SacPolicy : PreTrainedPolicy
 
                 Tensor logProb;
                 using (torch.no_grad())
-                    logProb = _actor.Sample(shared ?? _encoderActor.Forward(batch.Observation, features.Obs)).LogProb;
+                    logProb = _actor.Sample(shared ?? _encoderActor.Forward(batch.Observation)).LogProb;
                 var temperatureLoss = (-_logAlpha.exp() * (logProb + _config.EffectiveTargetEntropy)).mean();
                 optimizers["temperature"].ZeroGrad();
                 temperatureLoss.backward();

@@ -100,4 +100,19 @@ public class SacEncoderTests
         Assert.DoesNotContain(optimizers["actor"].Parameters, p => encoderParams.Contains(p.Handle));
         Assert.Contains(optimizers["critic"].Parameters, p => encoderParams.Contains(p.Handle));
     }
+
+    [Fact]
+    public void Separate_actor_and_critic_encoders_are_each_trained_by_their_own_losses()
+    {
+        torch.manual_seed(5);
+        var config = ImageConfig(frozen: true);
+        config.SharedEncoder = false;
+        var policy = new SacPolicy(config);
+        var actorEncoder = Snapshot(policy, "encoder_actor.spatial_embeddings.");
+        var criticEncoder = Snapshot(policy, "encoder_critic.spatial_embeddings.");
+        Assert.NotEmpty(actorEncoder);
+        OneUpdate(policy, config);
+        Assert.Contains(actorEncoder, kv => !kv.Value.SequenceEqual(Snapshot(policy, "encoder_actor.spatial_embeddings.")[kv.Key]));
+        Assert.Contains(criticEncoder, kv => !kv.Value.SequenceEqual(Snapshot(policy, "encoder_critic.spatial_embeddings.")[kv.Key]));
+    }
 }

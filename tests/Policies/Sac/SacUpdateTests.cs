@@ -65,7 +65,7 @@ public class SacUpdateTests
     }
 
     [Fact]
-    public void The_gripper_penalty_enters_the_discrete_critic_target_on_every_sub_step()
+    public void The_gripper_penalty_enters_the_discrete_critic_target_on_the_last_utd_sub_step_too()
     {
         float DiscreteLoss(float penalty)
         {
