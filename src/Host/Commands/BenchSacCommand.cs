@@ -27,11 +27,13 @@ public static class BenchSacCommand
                 ("(b) 2 cameras 3x128x128 + state, default CNN trained", SacBenchmark.Config(images: true, frozenEncoder: false), parseResult.GetValue(imageUpdates)),
                 ("(c) as (b), frozen CNN, features cached per batch", SacBenchmark.Config(images: true, frozenEncoder: true), parseResult.GetValue(imageUpdates)),
             };
+            void Print(SacBenchmark.UpdateFigures f) =>
+                Console.WriteLine($"{f.Name,-56} {f.UpdatesPerSecond,8:F2} updates/s ({f.Updates} updates in {f.Seconds:F1} s)");
             foreach (var (name, config, updates) in cases.Where(c => c.Updates > 0))
-            {
-                var f = SacBenchmark.MeasureUpdates(name, config, b, updates);
-                Console.WriteLine($"{name,-56} {f.UpdatesPerSecond,8:F2} updates/s ({f.Updates} updates in {f.Seconds:F1} s)");
-            }
+                Print(SacBenchmark.MeasureUpdates(name, config, b, updates));
+            if (parseResult.GetValue(stateUpdates) > 0)
+                Print(SacBenchmark.MeasureUpdates("(c') as (c), feature maps cached in the replay buffer", cases[2].Config, b,
+                    parseResult.GetValue(stateUpdates) / 4, featuresInBuffer: true));
             foreach (var (name, config, _) in cases.Take(2))
             {
                 var l = SacBenchmark.MeasureSelectAction(name, config, parseResult.GetValue(samples));

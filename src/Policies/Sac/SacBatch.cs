@@ -17,6 +17,13 @@ public sealed record SacBatch(
     IReadOnlyDictionary<string, Tensor> NextObservation,
     Tensor? DiscretePenalty = null)
 {
+    /// <summary>
+    /// Backbone feature maps per camera for Observation and NextObservation, when a replay buffer cached
+    /// them at insertion (frozen backbone only); the learner then never runs the backbone.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor>? ObservationFeatures { get; init; }
+    public IReadOnlyDictionary<string, Tensor>? NextObservationFeatures { get; init; }
+
     public const string DiscretePenaltyKey = "complementary_info.discrete_penalty";
 
     public static SacBatch FromDictionary(IReadOnlyDictionary<string, Tensor> batch)

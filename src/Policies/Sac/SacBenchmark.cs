@@ -51,12 +51,19 @@ public static class SacBenchmark
             (torch.rand(batchSize) > 0.95).to(float32), Observation(), torch.zeros(batchSize));
     }
 
-    public static UpdateFigures MeasureUpdates(string name, SacConfig config, int batchSize, int updates, int warmup = 1)
+    /// <param name="featuresInBuffer">Pass the frozen backbone's maps with the batch, as a replay buffer that caches them would.</param>
+    public static UpdateFigures MeasureUpdates(string name, SacConfig config, int batchSize, int updates, int warmup = 1, bool featuresInBuffer = false)
     {
         torch.manual_seed(0);
         var policy = new SacPolicy(config);
         var optimizers = config.GetOptimizerPreset().Build(policy.GetOptimParams());
         var batch = RandomBatch(config, batchSize);
+        if (featuresInBuffer)
+            batch = batch with
+            {
+                ObservationFeatures = policy.CachedImageFeatures(batch.Observation),
+                NextObservationFeatures = policy.CachedImageFeatures(batch.NextObservation),
+            };
         for (var i = 0; i < warmup; i++) policy.Update(() => batch, optimizers, i);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < updates; i++) policy.Update(() => batch, optimizers, warmup + i);

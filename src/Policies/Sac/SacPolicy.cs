@@ -111,10 +111,25 @@ public sealed class SacPolicy : PreTrainedPolicy
     private sealed record BatchFeatures(Dictionary<string, Tensor>? Obs, Dictionary<string, Tensor>? Next);
 
     // A frozen backbone runs once per batch; every network then reuses its feature maps.
-    private BatchFeatures Features(SacBatch b) =>
-        _encoderCritic.HasImages && _encoderCritic.FreezeBackbone
-            ? new BatchFeatures(_encoderCritic.ImageFeatures(b.Observation), _encoderCritic.ImageFeatures(b.NextObservation))
-            : new BatchFeatures(null, null);
+    private BatchFeatures Features(SacBatch b)
+    {
+        if (!_encoderCritic.HasImages || !_encoderCritic.FreezeBackbone) return new BatchFeatures(null, null);
+        Dictionary<string, Tensor> Maps(IReadOnlyDictionary<string, Tensor>? cached, IReadOnlyDictionary<string, Tensor> observation) =>
+            cached is not null ? new Dictionary<string, Tensor>(cached) : _encoderCritic.ImageFeatures(observation);
+        return new BatchFeatures(Maps(b.ObservationFeatures, b.Observation), Maps(b.NextObservationFeatures, b.NextObservation));
+    }
+
+    /// <summary>
+    /// The frozen backbone's feature maps for observations, for a replay buffer to cache at insertion and
+    /// pass back in <see cref="SacBatch.ObservationFeatures"/>.
+    /// </summary>
+    public Dictionary<string, Tensor> CachedImageFeatures(IReadOnlyDictionary<string, Tensor> observation)
+    {
+        if (!_encoderCritic.FreezeBackbone)
+            throw new InvalidOperationException("image features can only be cached when freeze_vision_encoder is true: a trained backbone changes them at every step");
+        using var noGrad = torch.no_grad();
+        return _encoderCritic.ImageFeatures(observation);
+    }
 
     private Tensor ContinuousPart(Tensor action) => _discrete is null ? action : action[.., ..^1];
 

@@ -115,4 +115,32 @@ public class SacEncoderTests
         Assert.Contains(actorEncoder, kv => !kv.Value.SequenceEqual(Snapshot(policy, "encoder_actor.spatial_embeddings.")[kv.Key]));
         Assert.Contains(criticEncoder, kv => !kv.Value.SequenceEqual(Snapshot(policy, "encoder_critic.spatial_embeddings.")[kv.Key]));
     }
+
+    [Fact]
+    public void Feature_maps_cached_by_a_replay_buffer_give_exactly_the_update_of_running_the_frozen_backbone()
+    {
+        Dictionary<string, byte[]> Train(bool cached)
+        {
+            torch.manual_seed(6);
+            var config = ImageConfig(frozen: true);
+            var policy = new SacPolicy(config);
+            var optimizers = config.GetOptimizerPreset().Build(policy.GetOptimParams());
+            var batch = SacBenchmarkBatch(config);
+            if (cached)
+                batch = batch with
+                {
+                    ObservationFeatures = policy.CachedImageFeatures(batch.Observation),
+                    NextObservationFeatures = policy.CachedImageFeatures(batch.NextObservation),
+                };
+            torch.manual_seed(7);
+            policy.Update(() => batch, optimizers, 0);
+            return policy.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.bytes.ToArray());
+        }
+        var direct = Train(cached: false);
+        var fromCache = Train(cached: true);
+        Assert.All(direct, kv => Assert.True(kv.Value.SequenceEqual(fromCache[kv.Key]), $"'{kv.Key}' differs"));
+
+        var trained = new SacPolicy(ImageConfig(frozen: false));
+        Assert.Throws<InvalidOperationException>(() => trained.CachedImageFeatures(SacBenchmarkBatch(ImageConfig(frozen: false)).Observation));
+    }
 }
