@@ -41,7 +41,15 @@ public sealed class PolicyTrainer(Action<string> report)
             pre = loaded.Pre ?? throw new InvalidDataException($"{model} lacks policy_preprocessor.json");
             post = loaded.Post ?? throw new InvalidDataException($"{model} lacks policy_postprocessor.json");
             step = Checkpoints.ReadStep(last);
-            report($"Resuming from {Path.GetFullPath(last)} at step {step}");
+            // The seed and batch size are part of the run: batches after the resume must be the ones the
+            // uninterrupted run would have drawn. --steps may extend the run.
+            var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(model, Checkpoints.TrainConfigFile)))!;
+            options = options with
+            {
+                Seed = saved["seed"]!.GetValue<int>(),
+                BatchSize = saved["batch_size"]!.GetValue<int>(),
+            };
+            report($"Resuming from {Path.GetFullPath(last)} at step {step} (seed {options.Seed}, batch {options.BatchSize} from its train_config.json)");
         }
         else
         {

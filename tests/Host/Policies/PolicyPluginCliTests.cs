@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace RobotActors.Host.Tests.Policies;
 
-public class PolicyPluginCliTests : IDisposable
+public class PolicyPluginCliTests(ITestOutputHelper log) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("plugin-cli-").FullName;
 
@@ -21,6 +22,7 @@ public class PolicyPluginCliTests : IDisposable
         File.WriteAllText(Path.Combine(plugins, "RobotActors.Policy.Broken.dll"), "not an assembly");
 
         var list = CliProcess.Robotactors("policies", "list", "--plugins", plugins);
+        log.WriteLine($"$ robotactors policies list --plugins {plugins}\n{list.Out}{list.Err}");
         Assert.Equal(0, list.Code);
         Assert.Matches(new Regex(@"^tiny_mlp\s+plugin RobotActors\.Policy\.Tiny", RegexOptions.Multiline), list.Out);
         Assert.Matches(new Regex(@"^sac\s+built-in", RegexOptions.Multiline), list.Out);
@@ -33,6 +35,7 @@ public class PolicyPluginCliTests : IDisposable
         var train = CliProcess.Robotactors("train", "--plugins", plugins, "--dataset.root", dataset, "--policy.type", "tiny_mlp",
             "--policy.hidden_dim=16", "--policy.optimizer_lr", "0.02", "--steps", "40", "--batch_size", "16",
             "--log_freq", "10", "--save_freq", "20", "--output_dir", output, "--num_threads", "1");
+        log.WriteLine($"$ robotactors train --policy.type tiny_mlp ...\n{train.Out}{train.Err}");
         Assert.True(train.Code == 0, $"train failed:\n{train.Out}\n{train.Err}");
         Assert.Contains("RobotActors.Policy.Broken.dll skipped", train.Err);
         Assert.Contains("step 40/40", train.Out);
@@ -50,8 +53,9 @@ public class PolicyPluginCliTests : IDisposable
 
         var resume = CliProcess.Robotactors("train", "--plugins", plugins, "--dataset.root", dataset, "--resume", "--steps", "50",
             "--log_freq", "10", "--output_dir", output, "--num_threads", "1");
+        log.WriteLine($"$ robotactors train --resume ...\n{resume.Out}{resume.Err}");
         Assert.True(resume.Code == 0, $"resume failed:\n{resume.Out}\n{resume.Err}");
-        Assert.Contains("at step 40", resume.Out);
+        Assert.Contains("at step 40 (seed 1000, batch 16", resume.Out);
         Assert.Contains("step 50/50", resume.Out);
     }
 
@@ -64,6 +68,7 @@ public class PolicyPluginCliTests : IDisposable
         var train = CliProcess.Robotactors("train", "--dataset.root", dataset, "--policy.type=sac", "--policy.actor_lr=1e-4",
             "--policy.latent_dim=32", "--policy.critic_network_kwargs.hidden_dims=[32,32]", "--policy.actor_network_kwargs.hidden_dims=[32,32]",
             "--steps", "4", "--batch_size", "8", "--log_freq", "2", "--output_dir", output, "--plugins", Path.Combine(_dir, "none"));
+        log.WriteLine($"$ robotactors train --policy.type=sac --policy.actor_lr=1e-4 ...\n{train.Out}{train.Err}");
         Assert.True(train.Code == 0, $"train failed:\n{train.Out}\n{train.Err}");
         Assert.Contains("loss_actor=", train.Out);
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "checkpoints", "000004", "pretrained_model", "config.json")))!;
@@ -73,6 +78,7 @@ public class PolicyPluginCliTests : IDisposable
 
         var bad = CliProcess.Robotactors("train", "--dataset.root", dataset, "--policy.type=sac", "--policy.actor_rl=1e-4",
             "--steps", "1", "--output_dir", Path.Combine(_dir, "bad"), "--plugins", Path.Combine(_dir, "none"));
+        log.WriteLine($"$ robotactors train --policy.actor_rl=1e-4 ...\n{bad.Out}{bad.Err}");
         Assert.Equal(1, bad.Code);
         Assert.Contains("actor_rl", bad.Err);
     }

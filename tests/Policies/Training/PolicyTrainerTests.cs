@@ -77,8 +77,8 @@ public class PolicyTrainerTests : IDisposable
 
         new PolicyTrainer(_ => { }).Run(SmallSac(), Dataset(), Options("resumed", 3));
         var resumeLog = new List<string>();
-        var resumed = new PolicyTrainer(resumeLog.Add).Run(SmallSac(), Dataset(), Options("resumed", 6, resume: true));
-        Assert.Contains(resumeLog, l => l.StartsWith("Resuming from") && l.EndsWith("at step 3"));
+        var resumed = new PolicyTrainer(resumeLog.Add).Run(null, Dataset(), Options("resumed", 6, resume: true) with { Seed = 99, BatchSize = 4 });
+        Assert.Contains(resumeLog, l => l.StartsWith("Resuming from") && l.Contains("at step 3 (seed 7, batch 8"));
         Assert.Equal(6, resumed.Step);
 
         var a = SafeTensorsFile.Read(Path.Combine(checkpoint, "pretrained_model/model.safetensors"));
