@@ -38,10 +38,18 @@ public static class PolicyPlugins
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
             if (assembly.GetName().Name?.StartsWith(AssemblyPrefix, StringComparison.Ordinal) == true)
                 Register(assembly, assembly.Location, loaded, warnings);
-        if (!Directory.Exists(folder)) return new LoadReport(loaded, warnings);
+        // A plugin the host references is copied beside it but only loaded on first use.
+        LoadFolder(AppContext.BaseDirectory, loaded, warnings);
+        if (Directory.Exists(folder)) LoadFolder(folder, loaded, warnings);
+        return new LoadReport(loaded, warnings);
+    }
 
+    private static void LoadFolder(string folder, List<Loaded> loaded, List<string> warnings)
+    {
+        var files = Directory.GetFiles(folder, AssemblyPrefix + "*.dll").Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) return;
         InstallResolver(Path.GetFullPath(folder));
-        foreach (var file in Directory.GetFiles(folder, AssemblyPrefix + "*.dll").Order(StringComparer.Ordinal))
+        foreach (var file in files)
         {
             var full = Path.GetFullPath(file);
             Assembly assembly;
@@ -58,7 +66,6 @@ public static class PolicyPlugins
             }
             Register(assembly, full, loaded, warnings);
         }
-        return new LoadReport(loaded, warnings);
     }
 
     private static void Register(Assembly assembly, string location, List<Loaded> loaded, List<string> warnings)
