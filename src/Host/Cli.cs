@@ -29,6 +29,8 @@ public static class Cli
             CalibrateCommand.Create(),
             TeleoperateCommand.Create(),
             DatasetCommand.Create(),
+            PoliciesCommand.Create(),
+            TrainCommand.Create(),
         })
         {
             root.Add(command);

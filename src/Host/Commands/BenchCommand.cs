@@ -15,6 +15,7 @@ public static class BenchCommand
         {
             BenchBusCommand.Create(),
             BenchDatasetCommand.Create(),
+            BenchSacCommand.Create(),
         })
         {
             bench.Add(sub);

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using RobotActors.Datasets.Reading;
+using RobotActors.Policies.Configs;
+using RobotActors.Policies.Training;
+using TorchSharp;
+
+namespace RobotActors.Host.Commands;
+
+/// <summary>
+/// `robotactors train --dataset.root DIR --policy.type TYPE --steps N [--policy.field=value ...]`, as
+/// lerobot-train: dotted --policy.* overrides set config fields, checkpoints go to OUTPUT/checkpoints.
+/// </summary>
+public static class TrainCommand
+{
+    private const string PolicyPrefix = "--policy.";
+
+    public static Command Create()
+    {
+        var command = new Command("train", "Train a policy on a LeRobot v3 dataset (LeRobot-style --policy.* overrides are accepted).");
+        var root = new Option<string>("--dataset.root") { Description = "Folder of a LeRobot v3.0 dataset", Required = true };
+        var type = new Option<string?>("--policy.type") { Description = "Policy type (see `robotactors policies list`)" };
+        var steps = new Option<long>("--steps") { Description = "Total optimization steps", DefaultValueFactory = _ => 100_000 };
+        var batch = new Option<int>("--batch_size") { Description = "Frames per batch", DefaultValueFactory = _ => 8 };
+        var output = new Option<string?>("--output_dir") { Description = "Where checkpoints go (default outputs/train/<time>_<type>)" };
+        var saveFreq = new Option<long>("--save_freq") { Description = "Checkpoint every N steps (and at the end)", DefaultValueFactory = _ => 20_000 };
+        var logFreq = new Option<long>("--log_freq") { Description = "Progress line every N steps", DefaultValueFactory = _ => 200 };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1000 };
+        var resume = new Option<bool>("--resume") { Description = "Continue from OUTPUT/checkpoints/last: weights, optimizer and step" };
+        var threads = new Option<int>("--num_threads") { Description = "Torch CPU threads (0 = default)" };
+        var plugins = PluginOption.Create();
+        foreach (var o in new Option[] { root, type, steps, batch, output, saveFreq, logFreq, seed, resume, threads, plugins }) command.Add(o);
+        command.TreatUnmatchedTokensAsErrors = false;
+
+        command.SetAction(parseResult =>
+        {
+            try
+            {
+                PluginOption.Discover(parseResult.GetValue(plugins), Console.Error);
+                var overrides = PolicyOverrides(parseResult.UnmatchedTokens);
+                var isResume = parseResult.GetValue(resume);
+                var policyType = parseResult.GetValue(type);
+                if (isResume && (overrides.Count > 0 || policyType is not null))
+                {
+                    Console.Error.WriteLine("error: a resumed run keeps the policy config of its last checkpoint; drop --policy.* or start a new --output_dir");
+                    return 2;
+                }
+                if (policyType is null && !isResume)
+                {
+                    Console.Error.WriteLine("error: --policy.type is required (see `robotactors policies list`)");
+                    return 2;
+                }
+                var outputDir = parseResult.GetValue(output)
+                    ?? Path.Combine("outputs", "train", $"{DateTime.Now:yyyy-MM-dd_HH-mm-ss}_{policyType}");
+                if (parseResult.GetValue(threads) is > 0 and var n) torch.set_num_threads(n);
+
+                var config = policyType is null ? null : PreTrainedConfig.Create(policyType, overrides);
+                var datasetRoot = parseResult.GetValue(root)!;
+                var dataset = new LeRobotPolicyDataset(LeRobotDataset.Open(datasetRoot));
+                var options = new TrainOptions
+                {
+                    OutputDir = outputDir, Steps = parseResult.GetValue(steps), BatchSize = parseResult.GetValue(batch),
+                    SaveFreq = parseResult.GetValue(saveFreq), LogFreq = parseResult.GetValue(logFreq), Seed = parseResult.GetValue(seed),
+                    Resume = isResume, DatasetRoot = Path.GetFullPath(datasetRoot),
+                };
+                var result = new PolicyTrainer(Console.WriteLine).Run(config, dataset, options);
+                Console.WriteLine($"Done: step {result.Step}, last checkpoint {result.LastCheckpoint}");
+                return 0;
+            }
+            catch (Exception e) when (e is PolicyConfigException or ArgumentException or InvalidOperationException
+                                          or IOException or InvalidDataException or KeyNotFoundException
+                                          or RobotActors.Datasets.DatasetFormatException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>"--policy.actor_lr=1e-4" or "--policy.actor_lr 1e-4" → ("actor_lr", "1e-4").</summary>
+    private static Dictionary<string, string> PolicyOverrides(IReadOnlyList<string> tokens)
+    {
+        var result = new Dictionary<string, string>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (!token.StartsWith(PolicyPrefix, StringComparison.Ordinal))
+                throw new ArgumentException($"unknown option '{token}'; policy fields are set with --policy.<field>=<value>");
+            var body = token[PolicyPrefix.Length..];
+            var eq = body.IndexOf('=');
+            if (eq >= 0) result[body[..eq]] = body[(eq + 1)..];
+            else if (i + 1 < tokens.Count && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal)) result[body] = tokens[++i];
+            else throw new ArgumentException($"'{token}' has no value; write {token}=<value>");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,110 @@
+using TorchSharp.Modules;
+using System.Text.Json.Nodes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RobotActors.Policies.Optim;
+
+/// <summary>Adam (L2 weight decay) or AdamW (decoupled weight decay) with state we can checkpoint.</summary>
+public sealed class AdamOptimizer : IPolicyOptimizer
+{
+    private readonly Parameter[] _params;
+    private readonly Tensor?[] _expAvg;
+    private readonly Tensor?[] _expAvgSq;
+    private readonly long[] _steps;
+    private readonly double _beta1, _beta2, _eps, _weightDecay;
+    private readonly bool _decoupled;
+
+    public AdamOptimizer(IEnumerable<Parameter> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0, bool decoupled = false, double gradClipNorm = 0)
+    {
+        _params = parameters.ToArray();
+        _expAvg = new Tensor?[_params.Length];
+        _expAvgSq = new Tensor?[_params.Length];
+        _steps = new long[_params.Length];
+        LearningRate = lr;
+        (_beta1, _beta2, _eps, _weightDecay, _decoupled) = (beta1, beta2, eps, weightDecay, decoupled);
+        GradClipNorm = gradClipNorm;
+    }
+
+    public double LearningRate { get; set; }
+    public double GradClipNorm { get; }
+    public IReadOnlyList<Parameter> Parameters => _params;
+
+    public void ZeroGrad()
+    {
+        foreach (var p in _params)
+            if (p.grad is { } g) { g.zero_(); }
+    }
+
+    public double Step()
+    {
+        var norm = GradientClipping.ClipByGlobalNorm(_params, GradClipNorm);
+        using var noGrad = torch.no_grad();
+        for (var i = 0; i < _params.Length; i++)
+        {
+            var p = _params[i];
+            if (p.grad is not { } grad) continue;
+            using var scope = torch.NewDisposeScope();
+            _steps[i]++;
+            if (_expAvg[i] is null)
+            {
+                _expAvg[i] = torch.zeros_like(p).DetachFromDisposeScope();
+                _expAvgSq[i] = torch.zeros_like(p).DetachFromDisposeScope();
+            }
+            var g = grad;
+            if (_weightDecay != 0)
+            {
+                if (_decoupled) p.mul_(1 - LearningRate * _weightDecay);
+                else g = g.add(p, alpha: _weightDecay);
+            }
+            _expAvg[i]!.mul_(_beta1).add_(g, alpha: 1 - _beta1);
+            _expAvgSq[i]!.mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+            var bc1 = 1 - Math.Pow(_beta1, _steps[i]);
+            var bc2 = 1 - Math.Pow(_beta2, _steps[i]);
+            var denom = _expAvgSq[i]!.sqrt().div_(Math.Sqrt(bc2)).add_(_eps);
+            p.addcdiv_(_expAvg[i]!, denom, value: -LearningRate / bc1);
+        }
+        return norm;
+    }
+
+    public Dictionary<string, Tensor> StateTensors()
+    {
+        var result = new Dictionary<string, Tensor>();
+        for (var i = 0; i < _params.Length; i++)
+        {
+            if (_expAvg[i] is null) continue;
+            result[$"state/{i}/step"] = torch.tensor((float)_steps[i]);
+            result[$"state/{i}/exp_avg"] = _expAvg[i]!;
+            result[$"state/{i}/exp_avg_sq"] = _expAvgSq[i]!;
+        }
+        return result;
+    }
+
+    public JsonNode ParamGroups() => new JsonArray(new JsonObject
+    {
+        ["lr"] = LearningRate,
+        ["betas"] = new JsonArray(_beta1, _beta2),
+        ["eps"] = _eps,
+        ["weight_decay"] = _weightDecay,
+        ["amsgrad"] = false,
+        ["params"] = new JsonArray(Enumerable.Range(0, _params.Length).Select(i => (JsonNode)i).ToArray()),
+    });
+
+    public void LoadState(IReadOnlyDictionary<string, Tensor> tensors, JsonNode paramGroups)
+    {
+        var group = paramGroups.AsArray()[0]!;
+        if (group["params"]!.AsArray().Count != _params.Length)
+            throw new InvalidOperationException($"optimizer state has {group["params"]!.AsArray().Count} parameters but the policy has {_params.Length}; the checkpoint is from a different model");
+        LearningRate = group["lr"]!.GetValue<double>();
+        for (var i = 0; i < _params.Length; i++)
+        {
+            if (!tensors.TryGetValue($"state/{i}/exp_avg", out var m)) continue;
+            if (!m.shape.SequenceEqual(_params[i].shape))
+                throw new InvalidOperationException($"optimizer state {i} has shape [{string.Join(",", m.shape)}] but parameter has [{string.Join(",", _params[i].shape)}]");
+            _expAvg[i] = m.clone();
+            _expAvgSq[i] = tensors[$"state/{i}/exp_avg_sq"].clone();
+            _steps[i] = (long)tensors[$"state/{i}/step"].item<float>();
+        }
+    }
+}

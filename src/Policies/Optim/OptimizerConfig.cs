@@ -1,0 +1,83 @@
+using TorchSharp.Modules;
+using System.Text.Json.Serialization;
+using static TorchSharp.torch;
+
+namespace RobotActors.Policies.Optim;
+
+/// <summary>LeRobot's optimizer presets, tagged by "type" in JSON.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(AdamConfig), "adam")]
+[JsonDerivedType(typeof(AdamWConfig), "adamw")]
+[JsonDerivedType(typeof(SgdConfig), "sgd")]
+[JsonDerivedType(typeof(MultiAdamConfig), "multi_adam")]
+public abstract class OptimizerConfig
+{
+    public double Lr { get; set; } = 1e-3;
+    public double WeightDecay { get; set; }
+    public double GradClipNorm { get; set; } = 10.0;
+
+    /// <summary>Builds the optimizers for the named parameter groups a policy returns.</summary>
+    public abstract OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups);
+
+    protected static IEnumerable<Parameter> All(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups) =>
+        groups.Values.SelectMany(g => g);
+
+    protected static OptimizerSet Single(IPolicyOptimizer optimizer) =>
+        new(new Dictionary<string, IPolicyOptimizer> { [OptimizerSet.Default] = optimizer });
+}
+
+public class AdamConfig : OptimizerConfig
+{
+    public double[] Betas { get; set; } = [0.9, 0.999];
+    public double Eps { get; set; } = 1e-8;
+
+    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups) =>
+        Single(new AdamOptimizer(All(groups), Lr, Betas[0], Betas[1], Eps, WeightDecay, decoupled: false, GradClipNorm));
+}
+
+public sealed class AdamWConfig : OptimizerConfig
+{
+    public AdamWConfig() => WeightDecay = 1e-2;
+
+    public double[] Betas { get; set; } = [0.9, 0.999];
+    public double Eps { get; set; } = 1e-8;
+
+    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups) =>
+        Single(new AdamOptimizer(All(groups), Lr, Betas[0], Betas[1], Eps, WeightDecay, decoupled: true, GradClipNorm));
+}
+
+public sealed class SgdConfig : OptimizerConfig
+{
+    public double Momentum { get; set; }
+    public double Dampening { get; set; }
+    public bool Nesterov { get; set; }
+
+    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups) =>
+        Single(new SgdOptimizer(All(groups), Lr, Momentum, Dampening, Nesterov, WeightDecay, GradClipNorm));
+}
+
+/// <summary>One Adam per named parameter group (SAC's actor, critic, temperature); per-group eps defaults to 1e-5.</summary>
+public sealed class MultiAdamConfig : OptimizerConfig
+{
+    public Dictionary<string, AdamGroup> OptimizerGroups { get; set; } = new();
+
+    public sealed class AdamGroup
+    {
+        public double? Lr { get; set; }
+        public double[]? Betas { get; set; }
+        public double Eps { get; set; } = 1e-5;
+        public double? WeightDecay { get; set; }
+    }
+
+    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups)
+    {
+        var result = new Dictionary<string, IPolicyOptimizer>();
+        foreach (var (name, parameters) in groups)
+        {
+            var g = OptimizerGroups.GetValueOrDefault(name) ?? new AdamGroup();
+            var betas = g.Betas ?? [0.9, 0.999];
+            result[name] = new AdamOptimizer(parameters, g.Lr ?? Lr, betas[0], betas[1], g.Eps, g.WeightDecay ?? WeightDecay, false, GradClipNorm);
+        }
+        return new OptimizerSet(result);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Reflection;
+using RobotActors.Policies.Configs;
+using RobotActors.Policies.Processors;
+
+namespace RobotActors.Policies;
+
+/// <summary>
+/// Makes policies and their processors from configs by naming convention, as LeRobot does: a config
+/// class "FooConfig" pairs with a policy class "FooPolicy" in the same namespace (constructor
+/// (FooConfig, DatasetStats?)) and an optional static "FooProcessors.Make(FooConfig, DatasetStats?)";
+/// without one the default pipelines are used.
+/// </summary>
+public static class PolicyFactory
+{
+    public static Type PolicyClassFor(Type configType)
+    {
+        var prefix = configType.Name.EndsWith("Config", StringComparison.Ordinal)
+            ? configType.Name[..^"Config".Length]
+            : throw new PolicyConfigException($"config class {configType.FullName} must be named <Name>Config so its policy class <Name>Policy can be found");
+        var name = $"{configType.Namespace}.{prefix}Policy";
+        var type = configType.Assembly.GetType(name);
+        if (type is null || !typeof(PreTrainedPolicy).IsAssignableFrom(type))
+            throw new PolicyConfigException($"Policy class for '{PolicyConfigRegistry.NameOf(configType)}' is not implemented: expected {name} deriving from PreTrainedPolicy in {configType.Assembly.GetName().Name}");
+        return type;
+    }
+
+    public static PreTrainedPolicy MakePolicy(PreTrainedConfig config, DatasetStats? stats = null)
+    {
+        var type = PolicyClassFor(config.GetType());
+        var ctor = type.GetConstructor([config.GetType(), typeof(DatasetStats)])
+            ?? throw new PolicyConfigException($"{type.FullName} needs a public constructor ({config.GetType().Name} config, DatasetStats? datasetStats)");
+        try
+        {
+            return (PreTrainedPolicy)ctor.Invoke([config, stats]);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+
+    public static (ProcessorPipeline Pre, ProcessorPipeline Post) MakeProcessors(PreTrainedConfig config, DatasetStats? stats)
+    {
+        var prefix = config.GetType().Name[..^"Config".Length];
+        var factory = config.GetType().Assembly.GetType($"{config.GetType().Namespace}.{prefix}Processors")
+            ?.GetMethod("Make", BindingFlags.Public | BindingFlags.Static, [config.GetType(), typeof(DatasetStats)]);
+        if (factory is null) return DefaultProcessors.Make(config, stats);
+        return ((ProcessorPipeline, ProcessorPipeline))factory.Invoke(null, [config, stats])!;
+    }
+
+    /// <summary>
+    /// LeRobot's make_policy with dataset metadata: ACTION features become outputs, the other features
+    /// inputs (when the config has none), then the policy and its processors are made with the stats.
+    /// </summary>
+    public static (PreTrainedPolicy Policy, ProcessorPipeline Pre, ProcessorPipeline Post) Make(
+        PreTrainedConfig config, IReadOnlyDictionary<string, PolicyFeature> datasetFeatures, DatasetStats? stats)
+    {
+        config.OutputFeatures = datasetFeatures.Where(kv => kv.Value.Type == FeatureType.Action).ToDictionary();
+        if (config.InputFeatures.Count == 0)
+            config.InputFeatures = datasetFeatures.Where(kv => kv.Value.Type is not FeatureType.Action and not FeatureType.Reward).ToDictionary();
+        var missing = config.InputFeatures.Keys.Where(k => !datasetFeatures.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+            throw new PolicyConfigException($"Feature mismatch between dataset and policy config: the policy expects {string.Join(", ", missing)} but the dataset has {string.Join(", ", datasetFeatures.Keys)}; rename the dataset keys or fix input_features");
+        var policy = MakePolicy(config, stats);
+        var (pre, post) = MakeProcessors(config, stats);
+        return (policy, pre, post);
+    }
+
+    /// <summary>Loads a pretrained folder: config.json, model.safetensors and the processor files when present.</summary>
+    public static (PreTrainedPolicy Policy, ProcessorPipeline? Pre, ProcessorPipeline? Post) LoadPretrained(string directory)
+    {
+        var config = PreTrainedConfig.Load(directory);
+        var policy = MakePolicy(config);
+        policy.LoadWeights(directory);
+        policy.eval();
+        ProcessorPipeline? Load(string name) =>
+            File.Exists(Path.Combine(directory, name + ".json")) ? ProcessorPipeline.Load(directory, name + ".json") : null;
+        return (policy, Load(ProcessorPipeline.PreprocessorName), Load(ProcessorPipeline.PostprocessorName));
+    }
+}

@@ -1,0 +1,46 @@
+using RobotActors.Policies.Configs;
+using RobotActors.Policies.Optim;
+
+namespace RobotActors.Policies.RewardClassifier;
+
+/// <summary>LeRobot's RewardClassifierConfig: success/failure (or multi-class) from camera images.</summary>
+[PolicyType("reward_classifier")]
+public sealed class RewardClassifierConfig : PreTrainedConfig
+{
+    public RewardClassifierConfig()
+    {
+        NormalizationMapping = new() { ["VISUAL"] = NormalizationMode.MeanStd };
+    }
+
+    public int NumClasses { get; set; } = 2;
+    public int HiddenDim { get; set; } = 256;
+    public int LatentDim { get; set; } = 256;
+    public int ImageEmbeddingPoolingDim { get; set; } = 8;
+    public double DropoutRate { get; set; } = 0.1;
+
+    /// <summary>A pretrained backbone name (LeRobot: "helper2424/resnet10"); null selects the built-in 4-conv CNN.</summary>
+    public string? ModelName { get; set; }
+    public string ModelType { get; set; } = "cnn";
+    public int NumCameras { get; set; } = 2;
+    public int ImageEncoderHiddenDim { get; set; } = 32;
+    public double LearningRate { get; set; } = 1e-4;
+    public double WeightDecay { get; set; } = 0.01;
+    public double GradClipNorm { get; set; } = 1.0;
+
+    public bool IsBinary => NumClasses == 2;
+
+    public override OptimizerConfig GetOptimizerPreset() =>
+        new AdamWConfig { Lr = LearningRate, WeightDecay = WeightDecay, GradClipNorm = GradClipNorm };
+
+    public override void ValidateFeatures()
+    {
+        ValidateCommonFeatures();
+        if (ImageFeatures.Count == 0)
+            throw new PolicyConfigException("reward_classifier: input_features needs at least one observation.image(s).* feature");
+        if (NumClasses < 2) throw new PolicyConfigException($"reward_classifier: num_classes={NumClasses}; use 2 for success/failure or more for classes");
+        if (ModelType != "cnn")
+            throw new PolicyConfigException($"reward_classifier: model_type '{ModelType}' is not supported; only 'cnn' is");
+        if (ModelName is not null)
+            throw new PolicyConfigException($"reward_classifier: pretrained backbone '{ModelName}' is not available (ResNet-10 is missing); set model_name to null to use the built-in CNN");
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using RobotActors.Policies.Configs;
+using RobotActors.Policies.Optim;
+using RobotActors.Policies.Processors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RobotActors.Policies.Training;
+
+/// <summary>
+/// Offline training (lerobot-train): make the policy from the config and the dataset, step its
+/// optimizers, report progress, checkpoint in LeRobot's layout, and resume weights, optimizer and step.
+/// </summary>
+public sealed class PolicyTrainer(Action<string> report)
+{
+    public sealed record Result(long Step, string? LastCheckpoint, IReadOnlyDictionary<string, double> LastMetrics);
+
+    /// <summary>Trains; on resume the config comes from the last checkpoint and <paramref name="config"/> may be null.</summary>
+    public Result Run(PreTrainedConfig? config, IPolicyDataset dataset, TrainOptions options)
+    {
+        if (options.Steps < 1) throw new ArgumentException("--steps must be at least 1");
+        if (options.BatchSize < 1) throw new ArgumentException("--batch_size must be at least 1");
+        if (dataset.Count < 2) throw new ArgumentException($"the dataset has {dataset.Count} frames; training needs at least 2");
+
+        PreTrainedPolicy policy;
+        ProcessorPipeline pre, post;
+        long step = 0;
+        var last = Checkpoints.Last(options.OutputDir);
+        if (options.Resume)
+        {
+            if (last is null)
+                throw new InvalidOperationException($"--resume was given but {Path.Combine(options.OutputDir, Checkpoints.CheckpointsDir, Checkpoints.LastLink)} does not exist");
+            var model = Path.Combine(last, Checkpoints.PretrainedModelDir);
+            // LeRobot's resume rebuilds a fresh policy and loses the weights; here they are loaded.
+            config = PreTrainedConfig.Load(model);
+            var loaded = PolicyFactory.LoadPretrained(model);
+            policy = loaded.Policy;
+            pre = loaded.Pre ?? throw new InvalidDataException($"{model} lacks policy_preprocessor.json");
+            post = loaded.Post ?? throw new InvalidDataException($"{model} lacks policy_postprocessor.json");
+            step = Checkpoints.ReadStep(last);
+            // The seed and batch size are part of the run: batches after the resume must be the ones the
+            // uninterrupted run would have drawn. --steps may extend the run.
+            var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(model, Checkpoints.TrainConfigFile)))!;
+            options = options with
+            {
+                Seed = saved["seed"]!.GetValue<int>(),
+                BatchSize = saved["batch_size"]!.GetValue<int>(),
+            };
+            report($"Resuming from {Path.GetFullPath(last)} at step {step} (seed {options.Seed}, batch {options.BatchSize} from its train_config.json)");
+        }
+        else
+        {
+            if (last is not null)
+                throw new InvalidOperationException($"{options.OutputDir} already holds checkpoints; pass --resume to continue that run or choose another --output_dir");
+            if (config is null) throw new ArgumentException("a new training run needs a policy config (--policy.type)");
+            torch.manual_seed(options.Seed);
+            (policy, pre, post) = PolicyFactory.Make(config, dataset.Features, dataset.Stats);
+        }
+
+        var optimizerConfig = config.GetOptimizerPreset();
+        var scheduler = config.GetSchedulerPreset();
+        var optimizers = optimizerConfig.Build(policy.GetOptimParams());
+        var baseRates = optimizers.ByName.ToDictionary(kv => kv.Key, kv => kv.Value.LearningRate);
+        if (options.Resume) Checkpoints.LoadOptimizerState(last!, optimizers);
+        var trainConfig = TrainConfigJson(config, optimizerConfig, scheduler, options);
+
+        report($"Training '{config.Type}' on {dataset.Count} frames: {policy.parameters().Sum(p => p.numel())} parameters, steps {step}→{options.Steps}, batch {options.BatchSize}");
+        var clock = Stopwatch.StartNew();
+        var startStep = step;
+        Dictionary<string, double> metrics = new();
+        string? lastCheckpoint = last;
+        while (step < options.Steps)
+        {
+            // Seeding from (seed, step) makes a resumed run draw exactly the batches and noise an uninterrupted one would.
+            var stepSeed = unchecked(options.Seed * 1_000_003L + step);
+            torch.manual_seed(stepSeed);
+            var rng = new Random((int)(stepSeed & 0x7fffffff));
+            if (scheduler is not null)
+                foreach (var (name, opt) in optimizers.ByName)
+                    opt.LearningRate = baseRates[name] * scheduler.Factor(step, options.Steps);
+            metrics = policy.TrainStep(() => NextBatch(policy, pre, dataset, options.BatchSize, rng), optimizers, step);
+            step++;
+
+            if (step % options.LogFreq == 0 || step == options.Steps)
+                report(Progress(step, options.Steps, startStep, clock.Elapsed, metrics));
+            if (step % options.SaveFreq == 0 || step == options.Steps)
+            {
+                lastCheckpoint = Checkpoints.Save(options.OutputDir, step, options.Steps, policy, pre, post, optimizers, trainConfig, options.Seed);
+                report($"Checkpoint saved: {lastCheckpoint}");
+            }
+        }
+        return new Result(step, lastCheckpoint, metrics);
+    }
+
+    private static IReadOnlyDictionary<string, Tensor> NextBatch(PreTrainedPolicy policy, ProcessorPipeline pre, IPolicyDataset dataset, int batchSize, Random rng)
+    {
+        var indices = Enumerable.Range(0, batchSize).Select(_ => rng.Next(dataset.Count)).ToList();
+        var raw = policy.NeedsNextObservation ? TransitionBatches.Get(dataset, indices) : dataset.GetBatch(indices);
+        var current = raw.Where(kv => !kv.Key.StartsWith(PolicyKeys.NextPrefix + PolicyKeys.ObservationPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        var batch = pre.ProcessBatch(current);
+        // Next observations are normalized like the current ones.
+        var next = raw.Where(kv => kv.Key.StartsWith(PolicyKeys.NextPrefix + PolicyKeys.ObservationPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[PolicyKeys.NextPrefix.Length..], kv => kv.Value);
+        if (next.Count > 0)
+            foreach (var (k, v) in pre.ProcessObservation(next))
+                batch[PolicyKeys.NextPrefix + k] = v;
+        return batch;
+    }
+
+    private static string Progress(long step, long total, long start, TimeSpan elapsed, IReadOnlyDictionary<string, double> metrics)
+    {
+        const int width = 30;
+        var filled = (int)(width * step / total);
+        var rate = (step - start) / Math.Max(elapsed.TotalSeconds, 1e-9);
+        var eta = TimeSpan.FromSeconds((total - step) / Math.Max(rate, 1e-9));
+        var values = string.Join(" ", metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{kv.Key}={kv.Value.ToString("G4", CultureInfo.InvariantCulture)}"));
+        return $"[{new string('#', filled)}{new string('.', width - filled)}] step {step}/{total} {rate:F1} steps/s eta {eta:hh\\:mm\\:ss} {values}";
+    }
+
+    private static JsonObject TrainConfigJson(PreTrainedConfig config, OptimizerConfig optimizer, SchedulerConfig? scheduler, TrainOptions options) => new()
+    {
+        ["dataset"] = new JsonObject { ["root"] = options.DatasetRoot },
+        ["policy"] = JsonNode.Parse(config.ToJson()),
+        ["output_dir"] = options.OutputDir,
+        ["resume"] = options.Resume,
+        ["seed"] = options.Seed,
+        ["batch_size"] = options.BatchSize,
+        ["steps"] = options.Steps,
+        ["log_freq"] = options.LogFreq,
+        ["save_freq"] = options.SaveFreq,
+        ["use_policy_training_preset"] = true,
+        ["optimizer"] = JsonSerializer.SerializeToNode(optimizer, ConfigJson.Options),
+        ["scheduler"] = scheduler is null ? null : JsonSerializer.SerializeToNode(scheduler, ConfigJson.Options),
+    };
+}

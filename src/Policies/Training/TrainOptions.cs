@@ -1,0 +1,14 @@
+namespace RobotActors.Policies.Training;
+
+/// <summary>The settings of one training run (LeRobot's TrainPipelineConfig fields we use).</summary>
+public sealed record TrainOptions
+{
+    public required string OutputDir { get; init; }
+    public long Steps { get; init; } = 100_000;
+    public int BatchSize { get; init; } = 8;
+    public long SaveFreq { get; init; } = 20_000;
+    public long LogFreq { get; init; } = 200;
+    public int Seed { get; init; } = 1000;
+    public bool Resume { get; init; }
+    public string? DatasetRoot { get; init; }
+}

@@ -1,0 +1,37 @@
+using RobotActors.Policies.Configs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RobotActors.Policies.Training;
+
+/// <summary>
+/// Turns dataset frames into RL transitions, as LeRobot fills a replay buffer from a dataset: the next
+/// observation is the following frame of the same episode; at an episode's last frame it is the frame
+/// itself and the transition is terminal (unless the dataset says otherwise with "next.done").
+/// </summary>
+public static class TransitionBatches
+{
+    public const string EpisodeIndexKey = "episode_index";
+
+    public static Dictionary<string, Tensor> Get(IPolicyDataset dataset, IReadOnlyList<int> indices)
+    {
+        var current = dataset.GetBatch(indices);
+        var nextIndices = indices.Select(i => Math.Min(i + 1, dataset.Count - 1)).ToList();
+        var next = dataset.GetBatch(nextIndices);
+        if (!current.TryGetValue(EpisodeIndexKey, out var episodes))
+            throw new InvalidOperationException("transitions need the dataset's 'episode_index' column");
+        var isLast = torch.tensor(indices.Select(i => i + 1 >= dataset.Count).ToArray());
+        var sameEpisode = episodes.eq(next[EpisodeIndexKey]).logical_and(isLast.logical_not());
+        var batch = new Dictionary<string, Tensor>(current);
+        foreach (var (key, value) in current)
+        {
+            if (!key.StartsWith(PolicyKeys.ObservationPrefix, StringComparison.Ordinal)) continue;
+            var mask = sameEpisode.reshape([-1, .. Enumerable.Repeat(1L, (int)value.dim() - 1)]);
+            batch[PolicyKeys.NextPrefix + key] = torch.where(mask, next[key], value);
+        }
+        if (!batch.ContainsKey(PolicyKeys.Done)) batch[PolicyKeys.Done] = sameEpisode.logical_not().to(float32);
+        if (!batch.ContainsKey(PolicyKeys.Reward))
+            throw new InvalidOperationException($"RL training needs '{PolicyKeys.Reward}' in the dataset");
+        return batch;
+    }
+}

@@ -1,0 +1,24 @@
+using RobotActors.Policies.Configs;
+using RobotActors.Policies.Optim;
+
+namespace RobotActors.Policy.Tiny;
+
+/// <summary>A behaviour-cloning MLP from the robot state to the action; registered as "tiny_mlp".</summary>
+[PolicyType("tiny_mlp")]
+public sealed class TinyMlpConfig : PreTrainedConfig
+{
+    public int HiddenDim { get; set; } = 32;
+    public double OptimizerLr { get; set; } = 1e-3;
+    public double OptimizerWeightDecay { get; set; } = 1e-4;
+    public double ActionLimit { get; set; } = 100;
+
+    public override OptimizerConfig GetOptimizerPreset() => new AdamWConfig { Lr = OptimizerLr, WeightDecay = OptimizerWeightDecay };
+
+    public override void ValidateFeatures()
+    {
+        ValidateCommonFeatures();
+        RequireAction();
+        if (RobotStateFeature is null)
+            throw new PolicyConfigException("tiny_mlp: input_features needs observation.state");
+    }
+}
