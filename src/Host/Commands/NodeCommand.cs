@@ -27,7 +27,11 @@ public static class NodeCommand
     {
         var loaded = ConfigLoader.Load(configFile, overrides);
         var settings = loaded.Settings;
+        // Policy plugins are discovered at start, from the configured folder; a broken one is skipped with a warning.
+        var plugins = PluginOption.Discover(settings.Plugins.Folder, Console.Error);
         var node = RobotActorsNode.Start(settings, AppInfo.Version, loaded.UserAkka);
+        if (plugins.Plugins.Count > 0)
+            Console.WriteLine($"Policy plugins: {string.Join(", ", plugins.Plugins.Select(p => $"{p.AssemblyName} ({string.Join(", ", p.PolicyTypes)})"))}");
 
         var stop = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.TrySetResult("SIGTERM"); });
