@@ -20,6 +20,7 @@ public sealed class ServoBusEmulator : IDisposable
     private volatile bool _running = true;
     private long _packetsReceived, _repliesSent, _repliesCorrupted, _corruptReceived, _ignoredWrongBaud;
     private readonly DateTime _started = DateTime.UtcNow;
+    private bool _scheduledUnplugDone, _scheduledReplugDone;
 
     public ServoBusEmulator(IEnumerable<EmulatedServo> servos, EmulatorFaults? faults = null, string? linkPath = null)
     {
@@ -101,8 +102,17 @@ public sealed class ServoBusEmulator : IDisposable
         var chunk = new byte[4096];
         while (_running)
         {
-            if (Faults.UnplugAfter is { } after && DateTime.UtcNow - _started > after && IsPlugged)
+            var elapsed = DateTime.UtcNow - _started;
+            if (Faults.UnplugAfter is { } after && elapsed > after && !_scheduledUnplugDone)
+            {
+                _scheduledUnplugDone = true;
                 Unplug();
+            }
+            if (Faults.ReplugAfter is { } replug && elapsed > replug && !_scheduledReplugDone)
+            {
+                _scheduledReplugDone = true;
+                Replug();
+            }
             lock (_ptyGate)
             {
                 if (_pty is null)
@@ -141,13 +151,12 @@ public sealed class ServoBusEmulator : IDisposable
         }
     }
 
-    private bool Hears(EmulatedServo servo, PseudoTerminal pty)
+    private bool Hears(EmulatedServo servo, int? clientBaud)
     {
         if (MutedIds.Contains(servo.Id)) return false;
-        // A servo at another baud rate sees only noise. Rates without a termios code cannot be
-        // compared, so those are taken as matching a servo set to a non-standard rate.
-        var client = pty.ClientBaudRate();
-        var match = client is { } rate ? rate == servo.BaudRate : Libc.SpeedCode(servo.BaudRate) == 0;
+        // A servo at another baud rate sees only noise. When the client's rate cannot be read,
+        // only a servo at a rate without a standard termios code is taken to match.
+        var match = clientBaud is { } rate ? rate == servo.BaudRate : Libc.SpeedCode(servo.BaudRate) == 0;
         if (!match) Interlocked.Increment(ref _ignoredWrongBaud);
         return match;
     }
@@ -155,20 +164,21 @@ public sealed class ServoBusEmulator : IDisposable
     private void Handle(PseudoTerminal pty, ParsedPacket packet)
     {
         var p = packet.Parameters;
+        var clientBaud = pty.ClientBaudRate(); // once per packet: the rate cannot change mid-packet
         var broadcast = packet.Id == FeetechPacket.BroadcastId;
         var replies = new List<(EmulatedServo Servo, byte[] Packet)>();
         switch (packet.InstructionOrError)
         {
             case FeetechInstruction.Ping:
-                foreach (var s in Targets(packet.Id, pty))
+                foreach (var s in Targets(packet.Id, clientBaud))
                     replies.Add((s, Status(s, [])));
                 break;
             case FeetechInstruction.Read when p.Length == 2:
-                foreach (var s in Targets(packet.Id, pty).Where(_ => !broadcast))
+                foreach (var s in Targets(packet.Id, clientBaud).Where(_ => !broadcast))
                     replies.Add((s, Status(s, s.ReadBytes(p[0], p[1]))));
                 break;
             case FeetechInstruction.Write when p.Length >= 2:
-                foreach (var s in Targets(packet.Id, pty))
+                foreach (var s in Targets(packet.Id, clientBaud))
                 {
                     var status = Status(s, []); // the reply comes from the id the packet addressed
                     s.WriteBytes(p[0], p.AsSpan(1));
@@ -176,21 +186,21 @@ public sealed class ServoBusEmulator : IDisposable
                 }
                 break;
             case FeetechInstruction.RegWrite when p.Length >= 2:
-                foreach (var s in Targets(packet.Id, pty))
+                foreach (var s in Targets(packet.Id, clientBaud))
                 {
                     s.RegisterWrite(p[0], p.AsSpan(1));
                     if (!broadcast && s.Get("Response_Status_Level") >= 1) replies.Add((s, Status(s, [])));
                 }
                 break;
             case FeetechInstruction.Action:
-                foreach (var s in Targets(packet.Id, pty))
+                foreach (var s in Targets(packet.Id, clientBaud))
                     s.ApplyRegisteredWrite();
                 break;
             case FeetechInstruction.SyncRead when broadcast && p.Length >= 2:
                 for (var i = 2; i < p.Length; i++)
                 {
                     var s = Servos.FirstOrDefault(x => x.Id == p[i]);
-                    if (s is not null && Hears(s, pty))
+                    if (s is not null && Hears(s, clientBaud))
                         replies.Add((s, Status(s, s.ReadBytes(p[0], p[1]))));
                 }
                 break;
@@ -199,7 +209,7 @@ public sealed class ServoBusEmulator : IDisposable
                 for (var at = 2; at + 1 + length <= p.Length; at += length + 1)
                 {
                     var s = Servos.FirstOrDefault(x => x.Id == p[at]);
-                    if (s is not null && Hears(s, pty))
+                    if (s is not null && Hears(s, clientBaud))
                         s.WriteBytes(address, p.AsSpan(at + 1, length));
                 }
                 break;
@@ -207,8 +217,8 @@ public sealed class ServoBusEmulator : IDisposable
         if (replies.Count > 0) Send(pty, replies);
     }
 
-    private IEnumerable<EmulatedServo> Targets(byte id, PseudoTerminal pty) =>
-        Servos.Where(s => (id == FeetechPacket.BroadcastId || s.Id == id) && Hears(s, pty)).ToList();
+    private IEnumerable<EmulatedServo> Targets(byte id, int? clientBaud) =>
+        Servos.Where(s => (id == FeetechPacket.BroadcastId || s.Id == id) && Hears(s, clientBaud)).ToList();
 
     private static byte[] Status(EmulatedServo s, byte[] data) => FeetechPacket.Status((byte)s.Id, (FeetechError)s.ErrorByte, data);
 

@@ -10,7 +10,7 @@ public static class EmulatorCommand
     {
         var robot = new Option<string>("--robot") { Description = "Arm to emulate: so100 or so101 (six STS3215 servos, ids 1..6).", DefaultValueFactory = _ => "so101" };
         var motors = new Option<int>("--motors") { Description = "Number of servos (ids 1..N).", DefaultValueFactory = _ => 6 };
-        var faults = new Option<string?>("--faults") { Description = "Faults: corrupt=0.05,slow=20ms,mute=3,unplug-after=10s,error=3:overload" };
+        var faults = new Option<string?>("--faults") { Description = "Faults: corrupt=0.05,slow=20ms,mute=3,unplug-after=10s,replug-after=15s,error=3:overload" };
         var link = new Option<string?>("--link") { Description = "Also expose the port at this stable path (a symlink), e.g. /tmp/so101-follower." };
         var motion = new Option<string>("--motion") { Description = "none, or sine: a hand slowly moving every joint while torque is off (an emulated leader arm).", DefaultValueFactory = _ => "none" };
         var command = new Command("emulator", "Serve emulated Feetech STS3215 servos on a pseudo-terminal until stopped (Ctrl+C).")

@@ -149,4 +149,23 @@ public sealed class ArmTests : IDisposable
         }
         Assert.Equal(0, report.ReadFailures);
     }
+
+    [Fact]
+    public void An_unplugged_follower_fails_fast_and_reconnects_calibrated_after_replug()
+    {
+        WriteCalibrationFile();
+        var link = Path.Combine(Path.GetTempPath(), $"ra-arm-{Guid.NewGuid():N}");
+        using var emu = ServoBusEmulator.ForArm(linkPath: link);
+        using var arm = new Arm(Config("so101_follower", emu));
+        arm.Connect();
+        arm.GetObservation();
+        emu.Unplug();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<MotorBusConnectionException>(() => arm.GetObservation());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"noticed after {clock.Elapsed}");
+        arm.Disconnect(); // must not throw although the port is gone
+        emu.Replug();
+        arm.Connect(prompt: new NoQuestions()); // the motors kept their calibration
+        Assert.Equal(6, arm.GetObservation().Count);
+    }
 }
