@@ -22,6 +22,7 @@ public static class Cli
             SetupMotorsCommand.Create(),
             CalibrateCommand.Create(),
             TeleoperateCommand.Create(),
+            FindJointLimitsCommand.Create(),
         })
         {
             root.Add(command);

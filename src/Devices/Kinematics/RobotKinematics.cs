@@ -34,6 +34,21 @@ public sealed class RobotKinematics
     /// <summary>The target frame's pose for joint angles in degrees (extra trailing values are ignored).</summary>
     public Transform ForwardKinematics(IReadOnlyList<double> jointsDeg) => Frames(jointsDeg).Last();
 
+    /// <summary>FK from named joint values in degrees ("shoulder_pan" or "shoulder_pan.pos" keys), ordered along the chain.</summary>
+    public Transform ForwardKinematics(IReadOnlyDictionary<string, double> jointsDegByName)
+    {
+        var q = new double[_moving.Length];
+        for (var k = 0; k < _moving.Length; k++)
+        {
+            // The URDF's own joint name first, then the caller's name for that position in the chain.
+            string[] names = k < JointNames.Count ? [_chain[_moving[k]].Name, JointNames[k]] : [_chain[_moving[k]].Name];
+            var found = names.SelectMany(n => new[] { n, n + ".pos" }).FirstOrDefault(jointsDegByName.ContainsKey)
+                ?? throw new ArgumentException($"No value for joint '{names[0]}'. Given: {string.Join(", ", jointsDegByName.Keys)}.");
+            q[k] = jointsDegByName[found];
+        }
+        return ForwardKinematics(q);
+    }
+
     /// <summary>
     /// One damped-least-squares step toward <paramref name="desired"/>, starting from the current
     /// joints (degrees). Weights trade position against orientation like LeRobot's soft frame task.

@@ -89,4 +89,18 @@ public class KinematicsTests
         var k = UrdfModel.Parse(XDocument.Parse(PlanarArm));
         Assert.Contains("Links:", Assert.Throws<ArgumentException>(() => k.ChainTo("hand")).Message);
     }
+
+    [Fact]
+    public void Joint_limits_recorder_tracks_joints_and_end_effector_bounds()
+    {
+        var recorder = new JointLimitsRecorder(Arm());
+        recorder.Record(new Dictionary<string, double> { ["shoulder_pan.pos"] = 0, ["elbow_flex.pos"] = 0, ["gripper.pos"] = 10 });
+        recorder.Record(new Dictionary<string, double> { ["shoulder_pan.pos"] = 90, ["elbow_flex.pos"] = -90, ["gripper.pos"] = double.NaN });
+        Assert.Equal((0.0, 90.0), recorder.Joints["shoulder_pan.pos"]);
+        Assert.Equal((-90.0, 0.0), recorder.Joints["elbow_flex.pos"]);
+        Assert.Equal((10.0, 10.0), recorder.Joints["gripper.pos"]);
+        // tips: (2, 0, 0.1) and (1, 1, 0.1)
+        Assert.Equal([1, 0, 0.1], recorder.EeMin!.Select(v => Math.Round(v, 9)));
+        Assert.Equal([2, 1, 0.1], recorder.EeMax!.Select(v => Math.Round(v, 9)));
+    }
 }
