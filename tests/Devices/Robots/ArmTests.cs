@@ -78,6 +78,17 @@ public sealed class ArmTests : IDisposable
     }
 
     [Fact]
+    public void Without_a_calibration_file_or_an_operator_connect_refuses_with_the_fix()
+    {
+        using var emu = ServoBusEmulator.ForArm();
+        using var arm = new Arm(Config("so101_follower", emu, "never_calibrated"));
+        var e = Assert.Throws<InvalidOperationException>(() => arm.Connect());
+        Assert.Contains("robotactors calibrate --robot.type so101_follower", e.Message);
+        Assert.False(arm.IsConnected);
+        Assert.All(emu.Servos, s => Assert.Equal(0, s.Get("Homing_Offset"))); // nothing was guessed
+    }
+
+    [Fact]
     public void A_missing_motor_is_named_with_the_fix()
     {
         WriteCalibrationFile();
