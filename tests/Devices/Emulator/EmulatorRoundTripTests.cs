@@ -38,6 +38,25 @@ public class EmulatorRoundTripTests
     }
 
     [Fact]
+    public void System_IO_Ports_transport_does_the_same_round_trips()
+    {
+        using var emu = ServoBusEmulator.ForArm();
+        for (var id = 1; id <= 6; id++) emu.Servo(id).MoveByHand(900 + id);
+        using var bus = new FeetechBus(SerialTransports.Open(emu.PortPath, 1_000_000, SerialTransportKind.DotNet), Arm())
+        {
+            PacketTimeout = TimeSpan.FromMilliseconds(500),
+        };
+        Assert.IsType<SerialPortTransport>(bus.Transport);
+        Assert.Equal(777, bus.Ping(2));
+        Assert.Equal([901, 902, 903, 904, 905, 906], bus.SyncRead("Present_Position", normalize: false).Values.Select(v => (int)v));
+        bus.Write("Torque_Enable", "gripper", 1);
+        Assert.True(emu.Servo(6).TorqueEnabled);
+        emu.CorruptNextReplies = 1;
+        Assert.Equal(906, bus.Read("Present_Position", "gripper", normalize: false, numRetry: 1));
+        Assert.Equal(1, bus.Statistics.CorruptPackets);
+    }
+
+    [Fact]
     public void Ping_returns_the_model_and_a_missing_id_returns_null()
     {
         using var emu = ServoBusEmulator.ForArm();
