@@ -13,7 +13,7 @@ public class SetupAndFaultsTests
         var factory = new EmulatedServo(1);
         factory.Set("Baud_Rate", 4); // 115200
         using var emu = new ServoBusEmulator([factory]);
-        using var bus = new FeetechBus(SerialTransports.Open(emu.PortPath, 1_000_000), []) { PacketTimeout = TimeSpan.FromMilliseconds(100) };
+        using var bus = new FeetechBus(SerialTransports.Open(emu.PortPath, 1_000_000), []) { PacketTimeout = TimeSpan.FromMilliseconds(250) };
         var (foundId, foundBaud) = MotorSetup.SetupMotor(bus, "gripper", 6, "sts3215");
         Assert.Equal((1, 115_200), (foundId, foundBaud));
         Assert.Equal(6, factory.Id);
@@ -26,7 +26,7 @@ public class SetupAndFaultsTests
     public void Setup_motor_refuses_when_several_servos_are_connected()
     {
         using var emu = ServoBusEmulator.ForArm(2);
-        using var bus = new FeetechBus(SerialTransports.Open(emu.PortPath, 1_000_000), []) { PacketTimeout = TimeSpan.FromMilliseconds(100) };
+        using var bus = new FeetechBus(SerialTransports.Open(emu.PortPath, 1_000_000), []) { PacketTimeout = TimeSpan.FromMilliseconds(250) };
         var e = Assert.Throws<InvalidOperationException>(() => MotorSetup.SetupMotor(bus, "gripper", 6, "sts3215"));
         Assert.Contains("connect only the 'gripper' motor", e.Message);
     }
