@@ -28,7 +28,7 @@ public sealed class ServoBusEmulator : IDisposable
         Faults = faults ?? new EmulatorFaults();
         _linkPath = linkPath;
         foreach (var (id, error) in Faults.Errors)
-            Servos.FirstOrDefault(s => s.Id == id)?.InjectErrors(error);
+            Servos.FirstOrDefault(s => s.Id == id)?.InjectErrors((byte)error);
         MutedIds = new HashSet<int>(Faults.MutedIds);
         CorruptProbability = Faults.CorruptProbability;
         SlowReply = Faults.SlowReply;
