@@ -1,10 +1,10 @@
-using RobotActors.Devices.Feetech;
 using RobotActors.Devices.Serial;
 
 namespace RobotActors.Devices.Emulator;
 
 /// <summary>
-/// A bus of emulated STS3215 servos served on a pseudo-terminal: clients open <see cref="PortPath"/>
+/// A bus of emulated servos (STS3215 on the Feetech protocol by default, or DYNAMIXEL X on
+/// Protocol 2.0) served on a pseudo-terminal: clients open <see cref="PortPath"/>
 /// with the ordinary serial transport, exactly as they would open a USB adapter. Faults can be
 /// switched on while it runs: unplug (the port disappears), mute a servo, corrupt or slow replies.
 /// </summary>
@@ -25,6 +25,9 @@ public sealed class ServoBusEmulator : IDisposable
     public ServoBusEmulator(IEnumerable<EmulatedServo> servos, EmulatorFaults? faults = null, string? linkPath = null)
     {
         Servos = servos.ToList();
+        if (Servos.Select(s => s.Family).Distinct().Count() > 1)
+            throw new ArgumentException("All servos of one emulated bus must speak the same protocol.");
+        Protocol = Servos.FirstOrDefault()?.Family == ServoFamily.DynamixelX ? new DynamixelEmulatedProtocol() : new FeetechEmulatedProtocol();
         Faults = faults ?? new EmulatorFaults();
         _linkPath = linkPath;
         foreach (var (id, error) in Faults.Errors)
@@ -40,6 +43,12 @@ public sealed class ServoBusEmulator : IDisposable
     /// <summary>An emulated arm: servos 1..count at mid-range.</summary>
     public static ServoBusEmulator ForArm(int count = 6, EmulatorFaults? faults = null, string? linkPath = null) =>
         new(Enumerable.Range(1, count).Select(id => new EmulatedServo(id)), faults, linkPath);
+
+    /// <summary>An emulated Koch arm: DYNAMIXEL X servos with the given models for ids 1..N, on Protocol 2.0.</summary>
+    public static ServoBusEmulator ForDynamixelArm(IReadOnlyList<string> models, EmulatorFaults? faults = null, string? linkPath = null) =>
+        new(models.Select((model, i) => new EmulatedServo(i + 1, model: model, family: ServoFamily.DynamixelX)), faults, linkPath);
+
+    public IEmulatedProtocol Protocol { get; }
 
     public List<EmulatedServo> Servos { get; }
     public EmulatorFaults Faults { get; }
@@ -136,7 +145,7 @@ public sealed class ServoBusEmulator : IDisposable
                 var corrupt = 0;
                 while (true)
                 {
-                    var found = FeetechPacket.TryParse(_rx.AsSpan(0, _rxCount), out var packet, out var consumed, ref corrupt);
+                    var found = Protocol.TryParse(_rx.AsSpan(0, _rxCount), out var request, out var consumed, ref corrupt);
                     if (consumed > 0)
                     {
                         _rx.AsSpan(consumed, _rxCount - consumed).CopyTo(_rx);
@@ -144,7 +153,7 @@ public sealed class ServoBusEmulator : IDisposable
                     }
                     if (!found) break;
                     Interlocked.Increment(ref _packetsReceived);
-                    Handle(_pty, packet);
+                    Handle(_pty, request);
                 }
                 Interlocked.Add(ref _corruptReceived, corrupt);
             }
@@ -161,66 +170,64 @@ public sealed class ServoBusEmulator : IDisposable
         return match;
     }
 
-    private void Handle(PseudoTerminal pty, ParsedPacket packet)
+    private void Handle(PseudoTerminal pty, BusRequest request)
     {
-        var p = packet.Parameters;
         var clientBaud = pty.ClientBaudRate(); // once per packet: the rate cannot change mid-packet
-        var broadcast = packet.Id == FeetechPacket.BroadcastId;
+        var broadcast = request.Id == Protocol.BroadcastId;
         var replies = new List<(EmulatedServo Servo, byte[] Packet)>();
-        switch (packet.InstructionOrError)
+        bool AcknowledgesWrites(EmulatedServo s) => !broadcast && s.Get(s.Family.StatusLevel) >= s.Family.WriteReplyLevel;
+        switch (request.Instruction)
         {
-            case FeetechInstruction.Ping:
-                foreach (var s in Targets(packet.Id, clientBaud))
-                    replies.Add((s, Status(s, [])));
+            case BusInstruction.Ping:
+                foreach (var s in Targets(request.Id, clientBaud))
+                    replies.Add((s, Protocol.Status(s, Protocol.PingData(s))));
                 break;
-            case FeetechInstruction.Read when p.Length == 2:
-                foreach (var s in Targets(packet.Id, clientBaud).Where(_ => !broadcast))
-                    replies.Add((s, Status(s, s.ReadBytes(p[0], p[1]))));
+            case BusInstruction.Read when !broadcast:
+                foreach (var s in Targets(request.Id, clientBaud))
+                    replies.Add((s, Protocol.Status(s, s.ReadBytes(request.Address, request.Length))));
                 break;
-            case FeetechInstruction.Write when p.Length >= 2:
-                foreach (var s in Targets(packet.Id, clientBaud))
+            case BusInstruction.Write:
+                foreach (var s in Targets(request.Id, clientBaud))
                 {
-                    var status = Status(s, []); // the reply comes from the id the packet addressed
-                    s.WriteBytes(p[0], p.AsSpan(1));
-                    if (!broadcast && s.Get("Response_Status_Level") >= 1) replies.Add((s, status));
+                    var status = Protocol.Status(s, []); // the reply comes from the id the packet addressed
+                    var acknowledge = AcknowledgesWrites(s);
+                    s.WriteBytes(request.Address, request.Data);
+                    if (acknowledge) replies.Add((s, status));
                 }
                 break;
-            case FeetechInstruction.RegWrite when p.Length >= 2:
-                foreach (var s in Targets(packet.Id, clientBaud))
+            case BusInstruction.RegWrite:
+                foreach (var s in Targets(request.Id, clientBaud))
                 {
-                    s.RegisterWrite(p[0], p.AsSpan(1));
-                    if (!broadcast && s.Get("Response_Status_Level") >= 1) replies.Add((s, Status(s, [])));
+                    s.RegisterWrite(request.Address, request.Data);
+                    if (AcknowledgesWrites(s)) replies.Add((s, Protocol.Status(s, [])));
                 }
                 break;
-            case FeetechInstruction.Action:
-                foreach (var s in Targets(packet.Id, clientBaud))
+            case BusInstruction.Action:
+                foreach (var s in Targets(request.Id, clientBaud))
                     s.ApplyRegisteredWrite();
                 break;
-            case FeetechInstruction.SyncRead when broadcast && p.Length >= 2:
-                for (var i = 2; i < p.Length; i++)
+            case BusInstruction.SyncRead when broadcast:
+                foreach (var id in request.SyncIds!)
                 {
-                    var s = Servos.FirstOrDefault(x => x.Id == p[i]);
+                    var s = Servos.FirstOrDefault(x => x.Id == id);
                     if (s is not null && Hears(s, clientBaud))
-                        replies.Add((s, Status(s, s.ReadBytes(p[0], p[1]))));
+                        replies.Add((s, Protocol.Status(s, s.ReadBytes(request.Address, request.Length))));
                 }
                 break;
-            case FeetechInstruction.SyncWrite when broadcast && p.Length >= 2:
-                int address = p[0], length = p[1];
-                for (var at = 2; at + 1 + length <= p.Length; at += length + 1)
+            case BusInstruction.SyncWrite when broadcast:
+                foreach (var (id, data) in request.SyncBlocks!)
                 {
-                    var s = Servos.FirstOrDefault(x => x.Id == p[at]);
+                    var s = Servos.FirstOrDefault(x => x.Id == id);
                     if (s is not null && Hears(s, clientBaud))
-                        s.WriteBytes(address, p.AsSpan(at + 1, length));
+                        s.WriteBytes(request.Address, data);
                 }
                 break;
         }
         if (replies.Count > 0) Send(pty, replies);
     }
 
-    private IEnumerable<EmulatedServo> Targets(byte id, int? clientBaud) =>
-        Servos.Where(s => (id == FeetechPacket.BroadcastId || s.Id == id) && Hears(s, clientBaud)).ToList();
-
-    private static byte[] Status(EmulatedServo s, byte[] data) => FeetechPacket.Status((byte)s.Id, (FeetechError)s.ErrorByte, data);
+    private List<EmulatedServo> Targets(byte id, int? clientBaud) =>
+        Servos.Where(s => (id == Protocol.BroadcastId || s.Id == id) && Hears(s, clientBaud)).ToList();
 
     private void Send(PseudoTerminal pty, List<(EmulatedServo Servo, byte[] Packet)> replies)
     {

@@ -22,6 +22,8 @@ public sealed record ServoFamily
     /// <summary>Operating_Mode values in which the goal is clamped to the position limits.</summary>
     public required int[] LimitedModes { get; init; }
     public required string StatusLevel { get; init; }
+    /// <summary>The status level from which writes are acknowledged (Feetech 1, DYNAMIXEL 2).</summary>
+    public required int WriteReplyLevel { get; init; }
     public required string Voltage { get; init; }
     public required string TemperatureLimit { get; init; }
     public required string MaxVoltage { get; init; }
@@ -38,7 +40,7 @@ public sealed record ServoFamily
     {
         Name = "feetech", Table = FeetechTables.Sts, ModelNumbers = FeetechTables.ModelNumbers, BaudCodes = FeetechTables.BaudRateCodes,
         DefaultBaudRate = FeetechTables.DefaultBaudRate, HomingSign = -1, WrapsToOneTurn = true, LimitedModes = [0],
-        StatusLevel = "Response_Status_Level", Voltage = "Present_Voltage", TemperatureLimit = "Max_Temperature_Limit",
+        StatusLevel = "Response_Status_Level", WriteReplyLevel = 1, Voltage = "Present_Voltage", TemperatureLimit = "Max_Temperature_Limit",
         MaxVoltage = "Max_Voltage_Limit", MinVoltage = "Min_Voltage_Limit", LoadRegister = "Present_Load", CurrentRegister = "Present_Current",
         SpeedLimit = "Goal_Velocity", EffortLimit = "Torque_Limit", ReturnDelayUnitMicroseconds = 2,
         // Firmware, model number and the Present_* block belong to the servo.
@@ -58,7 +60,7 @@ public sealed record ServoFamily
     {
         Name = "dynamixel", Table = DynamixelTables.X, ModelNumbers = DynamixelTables.ModelNumbers, BaudCodes = DynamixelTables.BaudRateCodes,
         DefaultBaudRate = DynamixelTables.DefaultBaudRate, HomingSign = 1, WrapsToOneTurn = false, LimitedModes = [3],
-        StatusLevel = "Status_Return_Level", Voltage = "Present_Input_Voltage", TemperatureLimit = "Temperature_Limit",
+        StatusLevel = "Status_Return_Level", WriteReplyLevel = 2, Voltage = "Present_Input_Voltage", TemperatureLimit = "Temperature_Limit",
         MaxVoltage = "Max_Voltage_Limit", MinVoltage = "Min_Voltage_Limit", LoadRegister = null, CurrentRegister = "Present_Current",
         SpeedLimit = null, EffortLimit = "Current_Limit", ReturnDelayUnitMicroseconds = 2,
         // Model, firmware and everything from Realtime_Tick on (the Present_* block) belong to the servo.
