@@ -66,6 +66,24 @@ public sealed class EmulatedServo
         }
     }
 
+    /// <summary>
+    /// Power off and on: the RAM area returns to its defaults (torque off, lock off, goal where the
+    /// shaft is); the EEPROM area (id, baud rate, limits, homing offset) keeps what was written.
+    /// </summary>
+    public void PowerCycle()
+    {
+        lock (_gate)
+        {
+            Advance(DateTime.UtcNow);
+            Array.Clear(_registers, Family.RamStart, _registers.Length - Family.RamStart);
+            foreach (var (register, value) in Family.Defaults)
+                if (_table[register].Address >= Family.RamStart) Set(register, value);
+            _registered = null;
+            SyncPresent();
+            Set("Goal_Position", Get("Present_Position"));
+        }
+    }
+
     /// <summary>Error bits reported in every status packet until cleared (a fault on demand).</summary>
     public void InjectErrors(byte errors) { lock (_gate) _injectedErrors = errors; }
 

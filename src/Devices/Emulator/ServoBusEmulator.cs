@@ -73,6 +73,12 @@ public sealed class ServoBusEmulator : IDisposable
     public EmulatedServo Servo(int id) => Servos.FirstOrDefault(s => s.Id == id)
         ?? throw new KeyNotFoundException($"The emulator has no servo with id {id}.");
 
+    /// <summary>Switches the servos' power off and on (RAM cleared, EEPROM kept).</summary>
+    public void PowerCycle()
+    {
+        foreach (var servo in Servos) servo.PowerCycle();
+    }
+
     /// <summary>Pulls the cable: the pseudo-terminal closes and clients see I/O errors.</summary>
     public void Unplug()
     {

@@ -34,6 +34,8 @@ public sealed record ServoFamily
     public required string EffortLimit { get; init; }
     public required int ReturnDelayUnitMicroseconds { get; init; }
     public required Func<int, bool> IsReadOnly { get; init; }
+    /// <summary>First address of the RAM area, which a power cycle clears (the EEPROM area below it persists).</summary>
+    public required int RamStart { get; init; }
     public required IReadOnlyList<(string Register, int Value)> Defaults { get; init; }
 
     public static readonly ServoFamily Feetech = new()
@@ -45,6 +47,7 @@ public sealed record ServoFamily
         SpeedLimit = "Goal_Velocity", EffortLimit = "Torque_Limit", ReturnDelayUnitMicroseconds = 2,
         // Firmware, model number and the Present_* block belong to the servo.
         IsReadOnly = a => a is 0 or 1 or 3 or 4 or (>= 56 and <= 70),
+        RamStart = 40,
         Defaults =
         [
             ("Firmware_Major_Version", 3), ("Firmware_Minor_Version", 10), ("Baud_Rate", 0),
@@ -65,6 +68,7 @@ public sealed record ServoFamily
         SpeedLimit = null, EffortLimit = "Current_Limit", ReturnDelayUnitMicroseconds = 2,
         // Model, firmware and everything from Realtime_Tick on (the Present_* block) belong to the servo.
         IsReadOnly = a => a is <= 6 or (>= 120 and <= 147),
+        RamStart = 64,
         Defaults =
         [
             ("Firmware_Version", 45), ("Baud_Rate", 3), ("Return_Delay_Time", 0), ("Operating_Mode", 3),

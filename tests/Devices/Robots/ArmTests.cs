@@ -53,9 +53,12 @@ public sealed class ArmTests : IDisposable
             Assert.Equal(500, emu.Servo(6).Get("Max_Torque_Limit"));
         }
         Assert.All(emu.Servos, s => Assert.False(s.TorqueEnabled)); // disable_torque_on_disconnect
+        emu.PowerCycle();
+        Assert.Equal(1000, emu.Servo(1).Get("Min_Position_Limit")); // EEPROM kept the calibration
         using var again = new Arm(Config("so101_follower", emu));
         again.Connect(prompt: new NoQuestions());
         Assert.True(again.IsCalibrated());
+        Assert.All(emu.Servos, s => Assert.True(s.TorqueEnabled));
     }
 
     [Fact]
