@@ -31,6 +31,7 @@ public static class Cli
             DatasetCommand.Create(),
             PoliciesCommand.Create(),
             TrainCommand.Create(),
+            FindJointLimitsCommand.Create(),
         })
         {
             root.Add(command);

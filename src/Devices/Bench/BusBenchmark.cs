@@ -21,9 +21,10 @@ public static class BusBenchmark
         if (bus is not FeetechBus)
             throw new NotSupportedException("bench bus measures Feetech (STS) buses.");
         var writes = new (int, int)[ids.Count];
+        // Retries as a control loop would use them (LeRobot's num_read_retries=2); any shows in the counters.
         void Cycle()
         {
-            var values = bus.SyncReadRaw(present.Address, present.Size, ids, numRetry: 0);
+            var values = bus.SyncReadRaw(present.Address, present.Size, ids, numRetry: 2);
             for (var i = 0; i < ids.Count; i++) writes[i] = (ids[i], values[i]);
             bus.SyncWriteRaw(goal.Address, goal.Size, writes);
         }

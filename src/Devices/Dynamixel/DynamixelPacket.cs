@@ -136,3 +136,50 @@ public static class DynamixelPacket
         return string.Join(", ", new[] { text, alert }.Where(s => s is not null)) is { Length: > 0 } s2 ? s2 : "no error";
     }
 }
+
+/// <summary>Parsing of whole packets from a byte stream (the emulator's receive path).</summary>
+public static class DynamixelPacketParser
+{
+    /// <summary>
+    /// Looks for the first complete, CRC-valid packet. <paramref name="consumed"/> bytes can be dropped
+    /// (noise, corrupt frames, and the packet when found). The payload returned is unstuffed: instruction then parameters.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> buffer, out byte id, out byte[] payload, out int consumed, ref int corrupt)
+    {
+        id = 0;
+        payload = [];
+        var start = 0;
+        while (true)
+        {
+            var header = buffer[start..].IndexOf(DynamixelPacket.Header);
+            if (header < 0)
+            {
+                consumed = Math.Max(start, buffer.Length - 3); // keep a possible partial header
+                return false;
+            }
+            start += header;
+            consumed = start;
+            if (buffer.Length - start < 7) return false;
+            var length = buffer[start + 5] | buffer[start + 6] << 8;
+            if (length < 3)
+            {
+                corrupt++;
+                start += 4;
+                continue;
+            }
+            if (buffer.Length - start < 7 + length) return false;
+            var frame = buffer.Slice(start, 7 + length);
+            var crc = DynamixelCrc.Compute(frame[..^2]);
+            if ((frame[^2] | frame[^1] << 8) != crc)
+            {
+                corrupt++;
+                start += 4;
+                continue;
+            }
+            id = frame[4];
+            payload = DynamixelPacket.Unstuff(frame[7..^2]);
+            consumed = start + frame.Length;
+            return true;
+        }
+    }
+}

@@ -1,10 +1,9 @@
-using RobotActors.Devices.Feetech;
 using RobotActors.Devices.Motors;
 
 namespace RobotActors.Devices.Emulator;
 
 /// <summary>
-/// One emulated STS3215: its 256-byte register map (protocol 0, little-endian) plus a small
+/// One emulated servo (an STS3215 by default, or a DYNAMIXEL X): its register map (little-endian) plus a small
 /// physical model. The shaft moves toward the goal at a speed limit while torque is on; load,
 /// current and temperature follow the effort; a hand (or a motion script) can move it while
 /// torque is off. Time advances lazily, whenever the bus touches the servo.
@@ -15,7 +14,7 @@ public sealed class EmulatedServo
     /// <summary>About 270°/s, the STS3215's no-load speed at 12 V.</summary>
     public const double DefaultMaxSpeedStepsPerSecond = 3000;
 
-    private static readonly ControlTable Table = FeetechTables.Sts;
+    private readonly ControlTable _table;
     private readonly byte[] _registers = new byte[256];
     private readonly object _gate = new();
     private double _actual;          // shaft angle in steps, 0..4095, before the homing offset
@@ -26,36 +25,24 @@ public sealed class EmulatedServo
     private byte _injectedErrors;
     private (int Address, byte[] Data)? _registered;
 
-    public EmulatedServo(int id, double initialActual = 2047, string model = "sts3215")
+    public EmulatedServo(int id, double initialActual = 2047, string model = "sts3215", ServoFamily? family = null)
     {
-        Set("Firmware_Major_Version", 3);
-        Set("Firmware_Minor_Version", 10);
-        Set("Model_Number", FeetechTables.ModelNumbers[model]);
+        Family = family ?? ServoFamily.Feetech;
+        _table = Family.Table;
+        if (!Family.ModelNumbers.TryGetValue(model, out var number))
+            throw new ArgumentException($"Model '{model}' is not a {Family.Name} servo. Known: {string.Join(", ", Family.ModelNumbers.Keys)}.");
+        foreach (var (register, value) in Family.Defaults) Set(register, value);
+        Set("Model_Number", number);
         Set("ID", id);
-        Set("Baud_Rate", 0);
-        Set("Return_Delay_Time", 0); // LeRobot's configure_motors sets 0 at every connect (factory: 250 = 500 µs)
-        Set("Response_Status_Level", 1);
-        Set("Min_Position_Limit", 0);
-        Set("Max_Position_Limit", Resolution - 1);
-        Set("Max_Temperature_Limit", 70);
-        Set("Max_Voltage_Limit", 140);
-        Set("Min_Voltage_Limit", 40);
-        Set("Max_Torque_Limit", 1000);
-        Set("P_Coefficient", 32);
-        Set("D_Coefficient", 32);
-        Set("Protection_Current", 500);
-        Set("Angular_Resolution", 1);
-        Set("Overload_Torque", 80);
-        Set("Torque_Limit", 1000);
-        Set("Present_Voltage", 120);
         _actual = Math.Clamp(initialActual, 0, Resolution - 1);
         SyncPresent();
         Set("Goal_Position", Get("Present_Position"));
     }
 
+    public ServoFamily Family { get; }
     public int Id => Get("ID");
-    public int BaudRate => FeetechTables.BaudRateCodes.TryGetValue(Get("Baud_Rate"), out var b) ? b : FeetechTables.DefaultBaudRate;
-    public int ReturnDelayMicroseconds => Get("Return_Delay_Time") * 2;
+    public int BaudRate => Family.BaudCodes.TryGetValue(Get("Baud_Rate"), out var b) ? b : Family.DefaultBaudRate;
+    public int ReturnDelayMicroseconds => Get("Return_Delay_Time") * Family.ReturnDelayUnitMicroseconds;
     public double MaxSpeedStepsPerSecond { get; set; } = DefaultMaxSpeedStepsPerSecond;
 
     /// <summary>When set, drives the shaft while torque is off: (seconds since start) → shaft steps (a hand on a leader arm).</summary>
@@ -79,14 +66,32 @@ public sealed class EmulatedServo
         }
     }
 
-    /// <summary>Error bits reported in every status packet until cleared (a fault on demand).</summary>
-    public void InjectErrors(FeetechError errors) { lock (_gate) _injectedErrors = (byte)errors; }
+    /// <summary>
+    /// Power off and on: the RAM area returns to its defaults (torque off, lock off, goal where the
+    /// shaft is); the EEPROM area (id, baud rate, limits, homing offset) keeps what was written.
+    /// </summary>
+    public void PowerCycle()
+    {
+        lock (_gate)
+        {
+            Advance(DateTime.UtcNow);
+            Array.Clear(_registers, Family.RamStart, _registers.Length - Family.RamStart);
+            foreach (var (register, value) in Family.Defaults)
+                if (_table[register].Address >= Family.RamStart) Set(register, value);
+            _registered = null;
+            SyncPresent();
+            Set("Goal_Position", Get("Present_Position"));
+        }
+    }
 
-    public int Get(string register) => Register(Table[register]);
+    /// <summary>Error bits reported in every status packet until cleared (a fault on demand).</summary>
+    public void InjectErrors(byte errors) { lock (_gate) _injectedErrors = errors; }
+
+    public int Get(string register) => Register(_table[register]);
 
     public void Set(string register, int value)
     {
-        var reg = Table[register];
+        var reg = _table[register];
         var encoded = reg.SignBit >= 0 ? SignMagnitude.Encode(value, reg.SignBit, register) : value;
         for (var i = 0; i < reg.Size; i++)
             _registers[reg.Address + i] = (byte)(encoded >> (8 * i));
@@ -106,9 +111,10 @@ public sealed class EmulatedServo
             lock (_gate)
             {
                 byte e = _injectedErrors;
-                if (_temperature > Get("Max_Temperature_Limit")) e |= (byte)FeetechError.Overheat;
-                var volts = Get("Present_Voltage");
-                if (volts > Get("Max_Voltage_Limit") || volts < Get("Min_Voltage_Limit")) e |= (byte)FeetechError.Voltage;
+                if (Family != ServoFamily.Feetech) return e; // DYNAMIXEL reports hardware faults through an alert bit instead
+                if (_temperature > Get(Family.TemperatureLimit)) e |= 4;  // overheat
+                var volts = Get(Family.Voltage);
+                if (volts > Get(Family.MaxVoltage) || volts < Get(Family.MinVoltage)) e |= 1; // voltage
                 return e;
             }
         }
@@ -136,7 +142,7 @@ public sealed class EmulatedServo
             for (var i = 0; i < data.Length; i++)
             {
                 var a = (address + i) & 0xFF;
-                if (IsReadOnly(a)) continue;
+                if (Family.IsReadOnly(a)) continue;
                 _registers[a] = data[i];
             }
             if (TorqueEnabled && !torqueBefore)
@@ -154,15 +160,12 @@ public sealed class EmulatedServo
         if (pending is { } p) WriteBytes(p.Address, p.Data);
     }
 
-    // Present_* and Model_Number are the servo's own; a write there is ignored like on the real part.
-    private static bool IsReadOnly(int address) => address is >= 56 and <= 70 or 3 or 4 or 0 or 1;
-
     private void ClampGoalToLimits()
     {
         var goal = Get("Goal_Position");
         var min = Get("Min_Position_Limit");
         var max = Get("Max_Position_Limit");
-        if (min < max && Get("Operating_Mode") == 0)
+        if (min < max && Family.LimitedModes.Contains(Get("Operating_Mode")))
         {
             var clamped = Math.Clamp(goal, min, max);
             if (clamped != goal) Set("Goal_Position", clamped);
@@ -177,13 +180,15 @@ public sealed class EmulatedServo
         double load = 0;
         if (TorqueEnabled)
         {
-            var goalActual = Wrap(Get("Goal_Position") + HomingOffset());
+            // Feetech: Present = Actual - offset, so Actual = Goal + offset; DYNAMIXEL the other way round.
+            var goalActual = Math.Clamp(ToOneTurn(Get("Goal_Position") - Family.HomingSign * HomingOffset()), 0, Resolution - 1);
             var error = goalActual - _actual;
-            var speedLimit = Get("Goal_Velocity") is var v and > 0 ? Math.Min(v, MaxSpeedStepsPerSecond) : MaxSpeedStepsPerSecond;
+            var speedLimit = Family.SpeedLimit is { } limit && Get(limit) is var v and > 0 ? Math.Min(v, MaxSpeedStepsPerSecond) : MaxSpeedStepsPerSecond;
             var step = Math.Clamp(error, -speedLimit * dt, speedLimit * dt);
             _actual = Math.Clamp(_actual + step, 0, Resolution - 1);
             // Effort grows with the remaining error, saturating at the torque limit.
-            load = Math.Clamp((goalActual - _actual) * 4.0, -Get("Torque_Limit"), Get("Torque_Limit"));
+            var effort = Get(Family.EffortLimit);
+            load = Math.Clamp((goalActual - _actual) * 4.0, -effort, effort);
         }
         else if (HandMotion is { } hand)
         {
@@ -202,16 +207,17 @@ public sealed class EmulatedServo
 
     private int HomingOffset() => Get("Homing_Offset");
 
-    private static int Wrap(double steps) => (int)(((Math.Round(steps) % Resolution) + Resolution) % Resolution);
+    private double ToOneTurn(double steps) =>
+        Family.WrapsToOneTurn ? ((Math.Round(steps) % Resolution) + Resolution) % Resolution : Math.Round(steps);
 
     private void SyncPresent()
     {
-        // Feetech: Present = Actual - Homing_Offset, kept within one turn (Phase bit 4 cleared).
-        Set("Present_Position", Wrap(_actual - HomingOffset()));
+        // Feetech keeps it within one turn (Phase bit 4 cleared); DYNAMIXEL reports the offset sum as is.
+        Set("Present_Position", (int)ToOneTurn(_actual + Family.HomingSign * HomingOffset()));
         Set("Present_Velocity", (int)Math.Clamp(Math.Round(_lastVelocity), -32767, 32767));
-        Set("Present_Load", (int)Math.Clamp(Math.Round(_lastLoad), -1000, 1000));
+        if (Family.LoadRegister is { } load) Set(load, (int)Math.Clamp(Math.Round(_lastLoad), -1000, 1000));
         Set("Present_Temperature", (int)Math.Round(_temperature));
-        Set("Present_Current", (int)Math.Round(Math.Abs(_lastLoad) * 0.5));
+        if (Family.CurrentRegister is { } current) Set(current, (int)Math.Round(Math.Abs(_lastLoad) * 0.5));
         Set("Moving", Math.Abs(_lastVelocity) > 1 ? 1 : 0);
     }
 }

@@ -3,7 +3,7 @@ namespace RobotActors.Devices.Emulator;
 /// <summary>
 /// Faults the emulator can play on demand, parsed from the CLI's --faults text:
 /// "corrupt=0.05" (probability a reply is corrupted), "slow=20ms" (extra reply delay),
-/// "mute=3" (servo id 3 stops answering), "unplug-after=10s" (close the port after a while),
+/// "mute=3" (servo id 3 stops answering), "unplug-after=10s" (close the port after a while), "replug-after=15s" (open it again),
 /// "error=3:overload" (status error bits from one servo). Separate several with commas.
 /// </summary>
 public sealed record EmulatorFaults
@@ -12,6 +12,8 @@ public sealed record EmulatorFaults
     public TimeSpan SlowReply { get; init; }
     public IReadOnlySet<int> MutedIds { get; init; } = new HashSet<int>();
     public TimeSpan? UnplugAfter { get; init; }
+    /// <summary>With unplug-after: plug the port back in after this time from the start.</summary>
+    public TimeSpan? ReplugAfter { get; init; }
     public IReadOnlyDictionary<int, Feetech.FeetechError> Errors { get; init; } = new Dictionary<int, Feetech.FeetechError>();
 
     public static EmulatorFaults Parse(string? text)
@@ -42,6 +44,9 @@ public sealed record EmulatorFaults
                 case "unplug-after":
                     faults = faults with { UnplugAfter = ParseDuration(value, key) };
                     break;
+                case "replug-after":
+                    faults = faults with { ReplugAfter = ParseDuration(value, key) };
+                    break;
                 case "error":
                     var idAndKind = value.Split(':', 2);
                     if (idAndKind.Length != 2 || !Enum.TryParse<Feetech.FeetechError>(idAndKind[1], true, out var kind))
@@ -49,9 +54,11 @@ public sealed record EmulatorFaults
                     errors[ParseId(idAndKind[0], key)] = kind;
                     break;
                 default:
-                    throw new FormatException($"Unknown fault '{key}'. Known: corrupt, slow, mute, unplug-after, error.");
+                    throw new FormatException($"Unknown fault '{key}'. Known: corrupt, slow, mute, unplug-after, replug-after, error.");
             }
         }
+        if (faults.ReplugAfter is { } replug && (faults.UnplugAfter is not { } unplug || replug <= unplug))
+            throw new FormatException("replug-after needs an earlier unplug-after, e.g. unplug-after=5s,replug-after=8s.");
         return faults with { MutedIds = muted, Errors = errors };
     }
 

@@ -1,10 +1,10 @@
-using RobotActors.Devices.Feetech;
 using RobotActors.Devices.Serial;
 
 namespace RobotActors.Devices.Emulator;
 
 /// <summary>
-/// A bus of emulated STS3215 servos served on a pseudo-terminal: clients open <see cref="PortPath"/>
+/// A bus of emulated servos (STS3215 on the Feetech protocol by default, or DYNAMIXEL X on
+/// Protocol 2.0) served on a pseudo-terminal: clients open <see cref="PortPath"/>
 /// with the ordinary serial transport, exactly as they would open a USB adapter. Faults can be
 /// switched on while it runs: unplug (the port disappears), mute a servo, corrupt or slow replies.
 /// </summary>
@@ -20,14 +20,18 @@ public sealed class ServoBusEmulator : IDisposable
     private volatile bool _running = true;
     private long _packetsReceived, _repliesSent, _repliesCorrupted, _corruptReceived, _ignoredWrongBaud;
     private readonly DateTime _started = DateTime.UtcNow;
+    private bool _scheduledUnplugDone, _scheduledReplugDone;
 
     public ServoBusEmulator(IEnumerable<EmulatedServo> servos, EmulatorFaults? faults = null, string? linkPath = null)
     {
         Servos = servos.ToList();
+        if (Servos.Select(s => s.Family).Distinct().Count() > 1)
+            throw new ArgumentException("All servos of one emulated bus must speak the same protocol.");
+        Protocol = Servos.FirstOrDefault()?.Family == ServoFamily.DynamixelX ? new DynamixelEmulatedProtocol() : new FeetechEmulatedProtocol();
         Faults = faults ?? new EmulatorFaults();
         _linkPath = linkPath;
         foreach (var (id, error) in Faults.Errors)
-            Servos.FirstOrDefault(s => s.Id == id)?.InjectErrors(error);
+            Servos.FirstOrDefault(s => s.Id == id)?.InjectErrors((byte)error);
         MutedIds = new HashSet<int>(Faults.MutedIds);
         CorruptProbability = Faults.CorruptProbability;
         SlowReply = Faults.SlowReply;
@@ -39,6 +43,12 @@ public sealed class ServoBusEmulator : IDisposable
     /// <summary>An emulated arm: servos 1..count at mid-range.</summary>
     public static ServoBusEmulator ForArm(int count = 6, EmulatorFaults? faults = null, string? linkPath = null) =>
         new(Enumerable.Range(1, count).Select(id => new EmulatedServo(id)), faults, linkPath);
+
+    /// <summary>An emulated Koch arm: DYNAMIXEL X servos with the given models for ids 1..N, on Protocol 2.0.</summary>
+    public static ServoBusEmulator ForDynamixelArm(IReadOnlyList<string> models, EmulatorFaults? faults = null, string? linkPath = null) =>
+        new(models.Select((model, i) => new EmulatedServo(i + 1, model: model, family: ServoFamily.DynamixelX)), faults, linkPath);
+
+    public IEmulatedProtocol Protocol { get; }
 
     public List<EmulatedServo> Servos { get; }
     public EmulatorFaults Faults { get; }
@@ -62,6 +72,12 @@ public sealed class ServoBusEmulator : IDisposable
 
     public EmulatedServo Servo(int id) => Servos.FirstOrDefault(s => s.Id == id)
         ?? throw new KeyNotFoundException($"The emulator has no servo with id {id}.");
+
+    /// <summary>Switches the servos' power off and on (RAM cleared, EEPROM kept).</summary>
+    public void PowerCycle()
+    {
+        foreach (var servo in Servos) servo.PowerCycle();
+    }
 
     /// <summary>Pulls the cable: the pseudo-terminal closes and clients see I/O errors.</summary>
     public void Unplug()
@@ -101,8 +117,17 @@ public sealed class ServoBusEmulator : IDisposable
         var chunk = new byte[4096];
         while (_running)
         {
-            if (Faults.UnplugAfter is { } after && DateTime.UtcNow - _started > after && IsPlugged)
+            var elapsed = DateTime.UtcNow - _started;
+            if (Faults.UnplugAfter is { } after && elapsed > after && !_scheduledUnplugDone)
+            {
+                _scheduledUnplugDone = true;
                 Unplug();
+            }
+            if (Faults.ReplugAfter is { } replug && elapsed > replug && !_scheduledReplugDone)
+            {
+                _scheduledReplugDone = true;
+                Replug();
+            }
             lock (_ptyGate)
             {
                 if (_pty is null)
@@ -126,7 +151,7 @@ public sealed class ServoBusEmulator : IDisposable
                 var corrupt = 0;
                 while (true)
                 {
-                    var found = FeetechPacket.TryParse(_rx.AsSpan(0, _rxCount), out var packet, out var consumed, ref corrupt);
+                    var found = Protocol.TryParse(_rx.AsSpan(0, _rxCount), out var request, out var consumed, ref corrupt);
                     if (consumed > 0)
                     {
                         _rx.AsSpan(consumed, _rxCount - consumed).CopyTo(_rx);
@@ -134,83 +159,81 @@ public sealed class ServoBusEmulator : IDisposable
                     }
                     if (!found) break;
                     Interlocked.Increment(ref _packetsReceived);
-                    Handle(_pty, packet);
+                    Handle(_pty, request);
                 }
                 Interlocked.Add(ref _corruptReceived, corrupt);
             }
         }
     }
 
-    private bool Hears(EmulatedServo servo, PseudoTerminal pty)
+    private bool Hears(EmulatedServo servo, int? clientBaud)
     {
         if (MutedIds.Contains(servo.Id)) return false;
-        // A servo at another baud rate sees only noise. Rates without a termios code cannot be
-        // compared, so those are taken as matching a servo set to a non-standard rate.
-        var client = pty.ClientBaudRate();
-        var match = client is { } rate ? rate == servo.BaudRate : Libc.SpeedCode(servo.BaudRate) == 0;
+        // A servo at another baud rate sees only noise. When the client's rate cannot be read,
+        // only a servo at a rate without a standard termios code is taken to match.
+        var match = clientBaud is { } rate ? rate == servo.BaudRate : Libc.SpeedCode(servo.BaudRate) == 0;
         if (!match) Interlocked.Increment(ref _ignoredWrongBaud);
         return match;
     }
 
-    private void Handle(PseudoTerminal pty, ParsedPacket packet)
+    private void Handle(PseudoTerminal pty, BusRequest request)
     {
-        var p = packet.Parameters;
-        var broadcast = packet.Id == FeetechPacket.BroadcastId;
+        var clientBaud = pty.ClientBaudRate(); // once per packet: the rate cannot change mid-packet
+        var broadcast = request.Id == Protocol.BroadcastId;
         var replies = new List<(EmulatedServo Servo, byte[] Packet)>();
-        switch (packet.InstructionOrError)
+        bool AcknowledgesWrites(EmulatedServo s) => !broadcast && s.Get(s.Family.StatusLevel) >= s.Family.WriteReplyLevel;
+        switch (request.Instruction)
         {
-            case FeetechInstruction.Ping:
-                foreach (var s in Targets(packet.Id, pty))
-                    replies.Add((s, Status(s, [])));
+            case BusInstruction.Ping:
+                foreach (var s in Targets(request.Id, clientBaud))
+                    replies.Add((s, Protocol.Status(s, Protocol.PingData(s))));
                 break;
-            case FeetechInstruction.Read when p.Length == 2:
-                foreach (var s in Targets(packet.Id, pty).Where(_ => !broadcast))
-                    replies.Add((s, Status(s, s.ReadBytes(p[0], p[1]))));
+            case BusInstruction.Read when !broadcast:
+                foreach (var s in Targets(request.Id, clientBaud))
+                    replies.Add((s, Protocol.Status(s, s.ReadBytes(request.Address, request.Length))));
                 break;
-            case FeetechInstruction.Write when p.Length >= 2:
-                foreach (var s in Targets(packet.Id, pty))
+            case BusInstruction.Write:
+                foreach (var s in Targets(request.Id, clientBaud))
                 {
-                    var status = Status(s, []); // the reply comes from the id the packet addressed
-                    s.WriteBytes(p[0], p.AsSpan(1));
-                    if (!broadcast && s.Get("Response_Status_Level") >= 1) replies.Add((s, status));
+                    var status = Protocol.Status(s, []); // the reply comes from the id the packet addressed
+                    var acknowledge = AcknowledgesWrites(s);
+                    s.WriteBytes(request.Address, request.Data);
+                    if (acknowledge) replies.Add((s, status));
                 }
                 break;
-            case FeetechInstruction.RegWrite when p.Length >= 2:
-                foreach (var s in Targets(packet.Id, pty))
+            case BusInstruction.RegWrite:
+                foreach (var s in Targets(request.Id, clientBaud))
                 {
-                    s.RegisterWrite(p[0], p.AsSpan(1));
-                    if (!broadcast && s.Get("Response_Status_Level") >= 1) replies.Add((s, Status(s, [])));
+                    s.RegisterWrite(request.Address, request.Data);
+                    if (AcknowledgesWrites(s)) replies.Add((s, Protocol.Status(s, [])));
                 }
                 break;
-            case FeetechInstruction.Action:
-                foreach (var s in Targets(packet.Id, pty))
+            case BusInstruction.Action:
+                foreach (var s in Targets(request.Id, clientBaud))
                     s.ApplyRegisteredWrite();
                 break;
-            case FeetechInstruction.SyncRead when broadcast && p.Length >= 2:
-                for (var i = 2; i < p.Length; i++)
+            case BusInstruction.SyncRead when broadcast:
+                foreach (var id in request.SyncIds!)
                 {
-                    var s = Servos.FirstOrDefault(x => x.Id == p[i]);
-                    if (s is not null && Hears(s, pty))
-                        replies.Add((s, Status(s, s.ReadBytes(p[0], p[1]))));
+                    var s = Servos.FirstOrDefault(x => x.Id == id);
+                    if (s is not null && Hears(s, clientBaud))
+                        replies.Add((s, Protocol.Status(s, s.ReadBytes(request.Address, request.Length))));
                 }
                 break;
-            case FeetechInstruction.SyncWrite when broadcast && p.Length >= 2:
-                int address = p[0], length = p[1];
-                for (var at = 2; at + 1 + length <= p.Length; at += length + 1)
+            case BusInstruction.SyncWrite when broadcast:
+                foreach (var (id, data) in request.SyncBlocks!)
                 {
-                    var s = Servos.FirstOrDefault(x => x.Id == p[at]);
-                    if (s is not null && Hears(s, pty))
-                        s.WriteBytes(address, p.AsSpan(at + 1, length));
+                    var s = Servos.FirstOrDefault(x => x.Id == id);
+                    if (s is not null && Hears(s, clientBaud))
+                        s.WriteBytes(request.Address, data);
                 }
                 break;
         }
         if (replies.Count > 0) Send(pty, replies);
     }
 
-    private IEnumerable<EmulatedServo> Targets(byte id, PseudoTerminal pty) =>
-        Servos.Where(s => (id == FeetechPacket.BroadcastId || s.Id == id) && Hears(s, pty)).ToList();
-
-    private static byte[] Status(EmulatedServo s, byte[] data) => FeetechPacket.Status((byte)s.Id, (FeetechError)s.ErrorByte, data);
+    private List<EmulatedServo> Targets(byte id, int? clientBaud) =>
+        Servos.Where(s => (id == Protocol.BroadcastId || s.Id == id) && Hears(s, clientBaud)).ToList();
 
     private void Send(PseudoTerminal pty, List<(EmulatedServo Servo, byte[] Packet)> replies)
     {

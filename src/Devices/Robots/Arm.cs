@@ -40,8 +40,22 @@ public sealed class Arm : IDisposable
     public string Describe() => $"{Spec.Type} '{Config.Id}' on {Config.Port}";
 
     /// <summary>
+    /// Without an operator, the only safe calibration is the saved one: write the file to the
+    /// motors, and refuse (with the fix) when there is none rather than guess a middle pose.
+    /// </summary>
+    private sealed class FileOnlyCalibrationPrompt(Arm arm) : ICalibrationPrompt
+    {
+        public bool UseExistingCalibration(string path) => true;
+        public void WaitForMiddlePosition(string armDescription) => throw new InvalidOperationException(
+            $"{armDescription} is not calibrated and there is no calibration file at '{arm.CalibrationPath}'. " +
+            $"Run `robotactors calibrate --{(arm.Spec.Role == ArmRole.Follower ? "robot" : "teleop")}.type {arm.Spec.Type} ... --{(arm.Spec.Role == ArmRole.Follower ? "robot" : "teleop")}.id {arm.Config.Id}` first, or copy your LeRobot calibration file there.");
+        public bool RangeRecordingDone(IReadOnlyDictionary<string, double> rawPositions) => true;
+    }
+
+    /// <summary>
     /// Opens the bus, checks every motor answers with the expected model, calibrates when the
-    /// motors do not hold the calibration, and configures the motors.
+    /// motors do not hold the calibration, and configures the motors. Without a prompt only an
+    /// existing calibration file is applied.
     /// </summary>
     public void Connect(bool calibrate = true, ICalibrationPrompt? prompt = null)
     {
@@ -56,7 +70,7 @@ public sealed class Arm : IDisposable
             CheckMotors(bus);
             _bus = bus;
             if (calibrate && !IsCalibrated())
-                Calibrate(prompt ?? new ScriptedCalibrationPrompt());
+                Calibrate(prompt ?? new FileOnlyCalibrationPrompt(this));
             Configure();
         }
         catch
@@ -98,11 +112,13 @@ public sealed class Arm : IDisposable
             bus.WriteCalibration(Calibration);
             return;
         }
+        // Torque off so the arm can be moved by hand; the calibration registers stay untouched
+        // until the operator holds the arm at mid-range.
         bus.DisableTorque();
+        prompt.WaitForMiddlePosition(Describe());
         if (Spec.Protocol == BusProtocol.Feetech)
             foreach (var m in Motors) bus.Write("Operating_Mode", m.Name, 0, normalize: false);
         bus.ResetCalibration();
-        prompt.WaitForMiddlePosition(Describe());
         var offsets = bus.SetHalfTurnHomings();
         var ranged = Motors.Select(m => m.Name).Except(Spec.FullTurnMotors).ToArray();
         var (min, max) = bus.RecordRangesOfMotion(ranged, prompt.RangeRecordingDone, TimeSpan.FromMilliseconds(20));

@@ -12,6 +12,8 @@ public sealed class PosixSerialTransport : ISerialTransport
 {
     private int _fd;
     private int _baudRate;
+    private readonly byte[] _rx = new byte[4096];
+    private int _rxStart, _rxEnd;
 
     public PosixSerialTransport(string portName, int baudRate)
     {
@@ -85,25 +87,35 @@ public sealed class PosixSerialTransport : ISerialTransport
     public unsafe void ReadExactly(Span<byte> buffer, DateTime deadlineUtc)
     {
         var got = 0;
-        fixed (byte* p = buffer)
+        while (got < buffer.Length)
         {
-            while (got < buffer.Length)
+            // Serve what an earlier read() brought in: one syscall usually carries several replies.
+            if (_rxStart < _rxEnd)
             {
-                var n = Libc.Read(_fd, p + got, (nuint)(buffer.Length - got));
-                if (n > 0) { got += (int)n; continue; }
-                if (n == 0) throw Gone("Reading from", Libc.Eio);
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.Eintr) continue;
-                if (errno != Libc.Eagain) throw Gone("Reading from", errno);
-                var remainingMs = (int)Math.Ceiling((deadlineUtc - DateTime.UtcNow).TotalMilliseconds);
-                if (remainingMs <= 0 || !WaitFor(Libc.PollIn, remainingMs))
-                    throw new TimeoutException($"Read timed out on '{PortName}' after {got} of {buffer.Length} bytes.");
+                var n = Math.Min(_rxEnd - _rxStart, buffer.Length - got);
+                _rx.AsSpan(_rxStart, n).CopyTo(buffer[got..]);
+                _rxStart += n;
+                got += n;
+                continue;
             }
+            _rxStart = _rxEnd = 0;
+            nint read;
+            fixed (byte* p = _rx)
+                read = Libc.Read(_fd, p, (nuint)_rx.Length);
+            if (read > 0) { _rxEnd = (int)read; continue; }
+            if (read == 0) throw Gone("Reading from", Libc.Eio);
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == Libc.Eintr) continue;
+            if (errno != Libc.Eagain) throw Gone("Reading from", errno);
+            var remainingMs = (int)Math.Ceiling((deadlineUtc - DateTime.UtcNow).TotalMilliseconds);
+            if (remainingMs <= 0 || !WaitFor(Libc.PollIn, remainingMs))
+                throw new TimeoutException($"Read timed out on '{PortName}' after {got} of {buffer.Length} bytes.");
         }
     }
 
     public void DiscardInput()
     {
+        _rxStart = _rxEnd = 0;
         if (Libc.TcFlush(_fd, Libc.TcIFlush) != 0)
             throw Gone("Flushing", Marshal.GetLastPInvokeError());
     }

@@ -9,11 +9,13 @@ public sealed record TeleoperationReport(long Ticks, long Overruns, long ReadFai
     long NonFinite, long LimitClamps, long StepClamps);
 
 /// <summary>
-/// LeRobot's teleoperate loop: teleoperator action → safety step → robot.send_action, at a fixed
+/// LeRobot's teleoperate loop: teleoperator action → (processor, e.g. end effector → joints) →
+/// safety step → robot.send_action, at a fixed
 /// rate. A failed read skips the tick (counted) and the follower keeps its last safe goal; only
 /// <see cref="MaxConsecutiveFailures"/> failures in a row end the run.
 /// </summary>
-public sealed class TeleoperationLoop(ITeleoperator teleop, Arm robot, SafetyStep safety)
+public sealed class TeleoperationLoop(ITeleoperator teleop, Arm robot, SafetyStep safety,
+    Func<IReadOnlyDictionary<string, double>, Dictionary<string, double>>? actionProcessor = null)
 {
     public int MaxConsecutiveFailures { get; init; } = 10;
 
@@ -33,6 +35,7 @@ public sealed class TeleoperationLoop(ITeleoperator teleop, Arm robot, SafetySte
             try
             {
                 var action = teleop.GetAction();
+                if (actionProcessor is not null) action = actionProcessor(action);
                 var safe = safety.Apply(action);
                 var sent = robot.SendAction(safe.Action);
                 consecutive = 0;

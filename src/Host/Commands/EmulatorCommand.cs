@@ -8,21 +8,21 @@ public static class EmulatorCommand
 {
     public static Command Create()
     {
-        var robot = new Option<string>("--robot") { Description = "Arm to emulate: so100 or so101 (six STS3215 servos, ids 1..6).", DefaultValueFactory = _ => "so101" };
+        var robot = new Option<string>("--robot") { Description = "Arm to emulate: so100 or so101 (STS3215 servos, Feetech protocol), koch or koch_leader (DYNAMIXEL X, Protocol 2.0).", DefaultValueFactory = _ => "so101" };
         var motors = new Option<int>("--motors") { Description = "Number of servos (ids 1..N).", DefaultValueFactory = _ => 6 };
-        var faults = new Option<string?>("--faults") { Description = "Faults: corrupt=0.05,slow=20ms,mute=3,unplug-after=10s,error=3:overload" };
+        var faults = new Option<string?>("--faults") { Description = "Faults: corrupt=0.05,slow=20ms,mute=3,unplug-after=10s,replug-after=15s,error=3:overload" };
         var link = new Option<string?>("--link") { Description = "Also expose the port at this stable path (a symlink), e.g. /tmp/so101-follower." };
         var motion = new Option<string>("--motion") { Description = "none, or sine: a hand slowly moving every joint while torque is off (an emulated leader arm).", DefaultValueFactory = _ => "none" };
-        var command = new Command("emulator", "Serve emulated Feetech STS3215 servos on a pseudo-terminal until stopped (Ctrl+C).")
+        var command = new Command("emulator", "Serve emulated servos (Feetech STS3215 or DYNAMIXEL X) on a pseudo-terminal until stopped (Ctrl+C).")
         {
             robot, motors, faults, link, motion,
         };
         command.SetAction(async (parse, cancel) =>
         {
             var kind = parse.GetValue(robot)!;
-            if (kind is not ("so100" or "so101"))
+            if (kind is not ("so100" or "so101" or "koch" or "koch_leader"))
             {
-                Console.Error.WriteLine($"--robot {kind}: the emulator serves Feetech arms (so100, so101). Koch (DYNAMIXEL) is not emulated.");
+                Console.Error.WriteLine($"--robot {kind}: choose so100, so101, koch or koch_leader.");
                 return 2;
             }
             var count = parse.GetValue(motors);
@@ -34,7 +34,10 @@ public static class EmulatorCommand
             EmulatorFaults parsedFaults;
             try { parsedFaults = EmulatorFaults.Parse(parse.GetValue(faults)); }
             catch (FormatException e) { Console.Error.WriteLine(e.Message); return 2; }
-            using var emulator = ServoBusEmulator.ForArm(count, parsedFaults, parse.GetValue(link));
+            using var emulator = kind.StartsWith("koch")
+                ? ServoBusEmulator.ForDynamixelArm(Enumerable.Range(1, count)
+                    .Select(id => kind == "koch_leader" ? "xl330-m077" : id <= 2 ? "xl430-w250" : "xl330-m288").ToList(), parsedFaults, parse.GetValue(link))
+                : ServoBusEmulator.ForArm(count, parsedFaults, parse.GetValue(link));
             if (parse.GetValue(motion) == "sine")
                 foreach (var servo in emulator.Servos)
                 {
@@ -42,7 +45,7 @@ public static class EmulatorCommand
                     servo.HandMotion = t => 2047 + 400 * Math.Sin(2 * Math.PI * 0.25 * t + id);
                 }
             Console.WriteLine(emulator.PortPath);
-            Console.Error.WriteLine($"Emulating {count} STS3215 servos ({kind}) at 1000000 baud on {emulator.PortPath}" +
+            Console.Error.WriteLine($"Emulating {count} {(kind.StartsWith("koch") ? "DYNAMIXEL X" : "STS3215")} servos ({kind}) at 1000000 baud on {emulator.PortPath}" +
                 (emulator.PortPath != emulator.SlavePath ? $" -> {emulator.SlavePath}" : "") + ". Ctrl+C to stop.");
             try { await Task.Delay(Timeout.Infinite, cancel); }
             catch (OperationCanceledException) { }

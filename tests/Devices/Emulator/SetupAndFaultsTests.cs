@@ -13,7 +13,7 @@ public class SetupAndFaultsTests
         var factory = new EmulatedServo(1);
         factory.Set("Baud_Rate", 4); // 115200
         using var emu = new ServoBusEmulator([factory]);
-        using var bus = new FeetechBus(SerialTransports.Open(emu.PortPath, 1_000_000), []) { PacketTimeout = TimeSpan.FromMilliseconds(100) };
+        using var bus = new FeetechBus(SerialTransports.Open(emu.PortPath, 1_000_000), []) { PacketTimeout = TimeSpan.FromMilliseconds(250) };
         var (foundId, foundBaud) = MotorSetup.SetupMotor(bus, "gripper", 6, "sts3215");
         Assert.Equal((1, 115_200), (foundId, foundBaud));
         Assert.Equal(6, factory.Id);
@@ -26,7 +26,7 @@ public class SetupAndFaultsTests
     public void Setup_motor_refuses_when_several_servos_are_connected()
     {
         using var emu = ServoBusEmulator.ForArm(2);
-        using var bus = new FeetechBus(SerialTransports.Open(emu.PortPath, 1_000_000), []) { PacketTimeout = TimeSpan.FromMilliseconds(100) };
+        using var bus = new FeetechBus(SerialTransports.Open(emu.PortPath, 1_000_000), []) { PacketTimeout = TimeSpan.FromMilliseconds(250) };
         var e = Assert.Throws<InvalidOperationException>(() => MotorSetup.SetupMotor(bus, "gripper", 6, "sts3215"));
         Assert.Contains("connect only the 'gripper' motor", e.Message);
     }
@@ -42,6 +42,7 @@ public class SetupAndFaultsTests
         Assert.Equal(FeetechError.Overheat, f.Errors[2]);
         Assert.Contains("probability between 0 and 1", Assert.Throws<FormatException>(() => EmulatorFaults.Parse("corrupt=5")).Message);
         Assert.Contains("Known: corrupt", Assert.Throws<FormatException>(() => EmulatorFaults.Parse("wobble=1")).Message);
+        Assert.Contains("earlier unplug-after", Assert.Throws<FormatException>(() => EmulatorFaults.Parse("replug-after=1s")).Message);
     }
 
     [Fact]
@@ -57,5 +58,19 @@ public class SetupAndFaultsTests
         Assert.Equal(bus.Statistics.CorruptPackets, bus.Statistics.Retries);
         Assert.True(bus.Statistics.CorruptPackets > 0);
         Assert.Equal(0, bus.Statistics.Failures);
+    }
+
+    [Fact]
+    public void Scheduled_unplug_and_replug_take_the_port_away_and_bring_it_back()
+    {
+        var link = Path.Combine(Path.GetTempPath(), $"ra-emu-{Guid.NewGuid():N}");
+        using var emu = ServoBusEmulator.ForArm(faults: EmulatorFaults.Parse("unplug-after=0.3s,replug-after=0.6s"), linkPath: link);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (emu.IsPlugged && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        Assert.False(emu.IsPlugged);
+        while (!emu.IsPlugged && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        Assert.True(emu.IsPlugged);
+        using var bus = new FeetechBus(SerialTransports.Open(link, 1_000_000), []) { PacketTimeout = TimeSpan.FromMilliseconds(500) };
+        Assert.Equal(777, bus.Ping(1, numRetry: 2));
     }
 }

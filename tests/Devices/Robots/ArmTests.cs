@@ -53,9 +53,12 @@ public sealed class ArmTests : IDisposable
             Assert.Equal(500, emu.Servo(6).Get("Max_Torque_Limit"));
         }
         Assert.All(emu.Servos, s => Assert.False(s.TorqueEnabled)); // disable_torque_on_disconnect
+        emu.PowerCycle();
+        Assert.Equal(1000, emu.Servo(1).Get("Min_Position_Limit")); // EEPROM kept the calibration
         using var again = new Arm(Config("so101_follower", emu));
         again.Connect(prompt: new NoQuestions());
         Assert.True(again.IsCalibrated());
+        Assert.All(emu.Servos, s => Assert.True(s.TorqueEnabled));
     }
 
     [Fact]
@@ -75,6 +78,17 @@ public sealed class ArmTests : IDisposable
         Assert.All(saved.Where(kv => kv.Key != "wrist_roll"), kv => Assert.True(kv.Value.RangeMax - kv.Value.RangeMin > 600, $"{kv.Key}: {kv.Value}"));
         Assert.Contains("\"range_min\"", File.ReadAllText(Path.Combine(_calibrationDir.FullName, "fresh.json")));
         Assert.True(arm.IsCalibrated());
+    }
+
+    [Fact]
+    public void Without_a_calibration_file_or_an_operator_connect_refuses_with_the_fix()
+    {
+        using var emu = ServoBusEmulator.ForArm();
+        using var arm = new Arm(Config("so101_follower", emu, "never_calibrated"));
+        var e = Assert.Throws<InvalidOperationException>(() => arm.Connect());
+        Assert.Contains("robotactors calibrate --robot.type so101_follower", e.Message);
+        Assert.False(arm.IsConnected);
+        Assert.All(emu.Servos, s => Assert.Equal(0, s.Get("Homing_Offset"))); // nothing was guessed
     }
 
     [Fact]
@@ -138,15 +152,51 @@ public sealed class ArmTests : IDisposable
         Assert.All(leaderBus.Servos, s => Assert.False(s.TorqueEnabled));
         var safety = new SafetyStep(new SafetyLimits { Joints = follower.JointLimits(), MaxStepPerTick = 20 });
         var loop = new TeleoperationLoop(new LeaderArmTeleoperator(leader), follower, safety);
-        var report = loop.Run(fps: 60, duration: TimeSpan.FromSeconds(1.5), CancellationToken.None);
-        Assert.True(report.Ticks > 40, $"only {report.Ticks} ticks");
-        // The follower's shafts are where the leader's were a tick or so ago: within ~1 tick of motion.
+        // While the hand moves the leader, the follower moves with it...
+        var seen = Enumerable.Range(1, 6).ToDictionary(id => id, id => (Min: double.MaxValue, Max: double.MinValue));
+        var report = loop.Run(fps: 60, duration: TimeSpan.FromSeconds(1.5), CancellationToken.None, (_, _) =>
+        {
+            foreach (var id in seen.Keys.ToList())
+            {
+                var p = followerBus.Servo(id).ActualPosition;
+                seen[id] = (Math.Min(seen[id].Min, p), Math.Max(seen[id].Max, p));
+            }
+        });
+        Assert.True(report.Ticks > 30, $"only {report.Ticks} ticks");
+        Assert.All(seen, kv => Assert.True(kv.Value.Max - kv.Value.Min > 100, $"servo {kv.Key} moved only {kv.Value.Max - kv.Value.Min:F0} steps"));
+        // ...and once the hand holds still, the follower settles where the leader is.
+        foreach (var s in leaderBus.Servos)
+        {
+            var hold = s.ActualPosition;
+            s.HandMotion = _ => hold;
+        }
+        loop.Run(fps: 60, duration: TimeSpan.FromSeconds(0.5), CancellationToken.None);
+        Thread.Sleep(200);
         foreach (var id in Enumerable.Range(1, 6))
         {
             var lead = leaderBus.Servo(id).ActualPosition;
             var follow = followerBus.Servo(id).ActualPosition;
-            Assert.True(Math.Abs(lead - follow) < 60, $"servo {id}: leader {lead:F0}, follower {follow:F0}");
+            Assert.True(Math.Abs(lead - follow) <= 2, $"servo {id}: leader {lead:F0}, follower {follow:F0}");
         }
         Assert.Equal(0, report.ReadFailures);
+    }
+
+    [Fact]
+    public void An_unplugged_follower_fails_fast_and_reconnects_calibrated_after_replug()
+    {
+        WriteCalibrationFile();
+        var link = Path.Combine(Path.GetTempPath(), $"ra-arm-{Guid.NewGuid():N}");
+        using var emu = ServoBusEmulator.ForArm(linkPath: link);
+        using var arm = new Arm(Config("so101_follower", emu));
+        arm.Connect();
+        arm.GetObservation();
+        emu.Unplug();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.ThrowsAny<MotorBusConnectionException>(() => arm.GetObservation());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"noticed after {clock.Elapsed}");
+        arm.Disconnect(); // must not throw although the port is gone
+        emu.Replug();
+        arm.Connect(prompt: new NoQuestions()); // the motors kept their calibration
+        Assert.Equal(6, arm.GetObservation().Count);
     }
 }
