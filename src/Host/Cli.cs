@@ -56,7 +56,13 @@ public static class Cli
         }
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return await parsed.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                // Ctrl+C and SIGTERM cancel the running command's token; a command that has not finished
+                // this long afterwards is ended. Long enough for a node's graceful leave, which bounds itself.
+                ProcessTerminationTimeout = TimeSpan.FromMinutes(1),
+            });
         }
         catch (Exception ex) when (ex is ConfigException or SettingsException)
         {

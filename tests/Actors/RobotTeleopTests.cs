@@ -82,7 +82,7 @@ public sealed class RobotTeleopTests : IAsyncLifetime
         Assert.True(after.ReadAt > before.ReadAt);
 
         _leader.Unplug();
-        await WaitForState("f", DeviceState.Disconnected, TimeSpan.FromSeconds(2));
+        await WaitForState("f", DeviceState.Disconnected, TimeSpan.FromSeconds(5));
         var refused = await _node.System.ActorSelection("/user/robots/f").Ask<object>(GetLatestTeleop.Instance, TimeSpan.FromSeconds(5));
         Assert.IsType<RobotCommandFailed>(refused);
         Assert.Equal(DeviceState.Ready, (await Status("f")).Devices.Single(d => d.Name == "motors-main").State);
@@ -92,9 +92,9 @@ public sealed class RobotTeleopTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Gamepad_presses_between_two_ticks_are_latched_until_read_and_held_buttons_read_as_held()
+    public async Task Gamepad_presses_between_two_ticks_are_latched_until_read_and_a_lost_gamepad_disconnects_the_robot()
     {
-        await using var writer = new FileStream(_fifo, FileMode.Open, FileAccess.Write);
+        var writer = new FileStream(_fifo, FileMode.Open, FileAccess.Write);
         void Send(byte type, byte number, short value) { writer.Write(new JoystickEvent(0, value, type, number).ToBytes()); writer.Flush(); }
 
         Send(JoystickEvent.Button, GamepadTeleoperator.ButtonRb, 1);  // hold RB: intervention
@@ -113,6 +113,12 @@ public sealed class RobotTeleopTests : IAsyncLifetime
         var second = await Teleop("g");
         Assert.False(second.Events.GetValueOrDefault(TeleopEvent.Success), "a press is reported once");
         Assert.True(second.Events[TeleopEvent.IsIntervention], "RB is still held");
+
+        // Unplugged: the reader sees the end of its stream and the device node disappears, as /dev/input/js0 does.
+        await writer.DisposeAsync();
+        File.Delete(_fifo);
+        await WaitForState("g", DeviceState.Disconnected, TimeSpan.FromSeconds(5));
+        Assert.Contains("gamepad lost", (await Status("g")).Devices.Single(d => d.Name == "teleop").Detail);
     }
 
     public async Task DisposeAsync()

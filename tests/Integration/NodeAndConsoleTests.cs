@@ -56,8 +56,8 @@ public sealed class NodeAndConsoleTests : IDisposable
 
         node.Signal(RobotActorsProcess.SigTerm);
         await node.WaitForExitAsync(Generous);
-        Assert.Equal(0, node.ExitCode);
-        Assert.Contains("SIGTERM: leaving the cluster", node.StdOut);
+        Assert.True(node.ExitCode == 0, $"exit {node.ExitCode}\nstderr:\n{node.StdErr}\nstdout tail:\n{string.Join('\n', node.StdOut.Split('\n').TakeLast(15))}");
+        Assert.Contains("Ctrl+C or SIGTERM: leaving the cluster", node.StdOut);
         Assert.Contains("left the cluster and stopped", node.StdOut);
     }
 

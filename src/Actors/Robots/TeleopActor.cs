@@ -29,6 +29,7 @@ public sealed class TeleopActor : DeviceActor
     private ITeleoperator? _teleop;
     private Dictionary<string, double> _action = new();
     private DateTimeOffset _readAt;
+    private bool _gamepadSeen;
 
     /// <param name="open">Opens the teleoperator; called again on every reconnect.</param>
     public static Props Props(string name, string target, Func<ITeleoperator> open, IActorRef listener, TimeSpan pollInterval) =>
@@ -48,6 +49,14 @@ public sealed class TeleopActor : DeviceActor
 
     protected override void Poll()
     {
+        // A gamepad's reader thread keeps the last state after its device vanishes: the loss shows as an
+        // error, or as a device that was connected and no longer is.
+        if (_teleop is GamepadTeleoperator { Joystick: var joystick })
+        {
+            if (joystick.Error is { } error) throw new IOException($"gamepad lost: {error}");
+            if (joystick.Connected) _gamepadSeen = true;
+            else if (_gamepadSeen) throw new IOException($"gamepad lost: {Target} closed");
+        }
         _action = _teleop!.GetAction();
         _readAt = DateTimeOffset.UtcNow;
         if (_teleop is not IEventTeleoperator withEvents) return;

@@ -39,6 +39,9 @@ public sealed class ImageFolderCamera : ICamera
     public int Height { get; }
     public int Fps { get; }
     public bool IsConnected => _running;
+    /// <summary>Why the grab loop stopped early (an unreadable image), if it did.</summary>
+    public string? Error { get; private set; }
+
     /// <summary>True once every image was shown and looping is off.</summary>
     public bool Exhausted { get; private set; }
 
@@ -77,7 +80,18 @@ public sealed class ImageFolderCamera : ICamera
         var next = TimeSpan.Zero;
         while (_running)
         {
-            var frame = NextFrame();
+            Frame? frame;
+            try
+            {
+                frame = NextFrame();
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                // An exception escaping this thread would end the process; a bad or vanished image stops
+                // the stream instead, and read_latest reports the frames going stale, as for a stalled camera.
+                Error = e.Message;
+                break;
+            }
             if (frame is null) break; // stays connected; read_latest will report the frames going stale
             _cache.Publish(frame);
             next += period;

@@ -112,57 +112,82 @@ public sealed class ServoBusEmulator : IDisposable
         return pty;
     }
 
+    /// <summary>Exceptions the serve loop survived (a malformed request, a write that failed); never fatal.</summary>
+    public long ServeErrors => Interlocked.Read(ref _serveErrors);
+    private long _serveErrors;
+
+    /// <summary>
+    /// The serve loop runs on its own thread; an exception escaping it would end the whole process, so a
+    /// request the emulator cannot handle is counted and dropped, as a real servo would ignore it.
+    /// </summary>
     private void Serve()
     {
-        var chunk = new byte[4096];
         while (_running)
         {
-            var elapsed = DateTime.UtcNow - _started;
-            if (Faults.UnplugAfter is { } after && elapsed > after && !_scheduledUnplugDone)
+            try
             {
-                _scheduledUnplugDone = true;
-                Unplug();
+                ServeOnce();
             }
-            if (Faults.ReplugAfter is { } replug && elapsed > replug && !_scheduledReplugDone)
+            catch (Exception e)
             {
-                _scheduledReplugDone = true;
-                Replug();
+                Interlocked.Increment(ref _serveErrors);
+                lock (_ptyGate) _rxCount = 0;
+                if (Interlocked.Read(ref _serveErrors) == 1)
+                    Console.Error.WriteLine($"servo-bus emulator: dropped a request it could not handle: {e.GetType().Name}: {e.Message}");
             }
-            lock (_ptyGate)
+        }
+    }
+
+    private readonly byte[] _chunk = new byte[4096];
+
+    private void ServeOnce()
+    {
+        var chunk = _chunk;
+        var elapsed = DateTime.UtcNow - _started;
+        if (Faults.UnplugAfter is { } after && elapsed > after && !_scheduledUnplugDone)
+        {
+            _scheduledUnplugDone = true;
+            Unplug();
+        }
+        if (Faults.ReplugAfter is { } replug && elapsed > replug && !_scheduledReplugDone)
+        {
+            _scheduledReplugDone = true;
+            Replug();
+        }
+        lock (_ptyGate)
+        {
+            if (_pty is null)
             {
-                if (_pty is null)
-                {
-                    Monitor.Wait(_ptyGate, 20);
-                    continue;
-                }
-                int n;
-                try
-                {
-                    n = _pty.ReadMaster(chunk, 20);
-                }
-                catch (IOException)
-                {
-                    continue;
-                }
-                if (n == 0) continue;
-                if (_rxCount + n > _rx.Length) _rxCount = 0; // a flood of noise: start over
-                chunk.AsSpan(0, n).CopyTo(_rx.AsSpan(_rxCount));
-                _rxCount += n;
-                var corrupt = 0;
-                while (true)
-                {
-                    var found = Protocol.TryParse(_rx.AsSpan(0, _rxCount), out var request, out var consumed, ref corrupt);
-                    if (consumed > 0)
-                    {
-                        _rx.AsSpan(consumed, _rxCount - consumed).CopyTo(_rx);
-                        _rxCount -= consumed;
-                    }
-                    if (!found) break;
-                    Interlocked.Increment(ref _packetsReceived);
-                    Handle(_pty, request);
-                }
-                Interlocked.Add(ref _corruptReceived, corrupt);
+                Monitor.Wait(_ptyGate, 20);
+                return;
             }
+            int n;
+            try
+            {
+                n = _pty.ReadMaster(chunk, 20);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+            if (n == 0) return;
+            if (_rxCount + n > _rx.Length) _rxCount = 0; // a flood of noise: start over
+            chunk.AsSpan(0, n).CopyTo(_rx.AsSpan(_rxCount));
+            _rxCount += n;
+            var corrupt = 0;
+            while (true)
+            {
+                var found = Protocol.TryParse(_rx.AsSpan(0, _rxCount), out var request, out var consumed, ref corrupt);
+                if (consumed > 0)
+                {
+                    _rx.AsSpan(consumed, _rxCount - consumed).CopyTo(_rx);
+                    _rxCount -= consumed;
+                }
+                if (!found) break;
+                Interlocked.Increment(ref _packetsReceived);
+                Handle(_pty, request);
+            }
+            Interlocked.Add(ref _corruptReceived, corrupt);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using RobotActors.Actors.Hosting;
 using RobotActors.Host.Configuration;
 
@@ -19,11 +18,12 @@ public static class NodeCommand
         {
             config, set,
         };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(config)!, parse.GetValue(set)!));
+        // The token is cancelled on Ctrl+C or SIGTERM (System.CommandLine's termination handling, see Cli).
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(config)!, parse.GetValue(set)!, cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(string configFile, string[] overrides)
+    private static async Task<int> RunAsync(string configFile, string[] overrides, CancellationToken stopRequested)
     {
         var loaded = ConfigLoader.Load(configFile, overrides);
         var settings = loaded.Settings;
@@ -34,8 +34,7 @@ public static class NodeCommand
             Console.WriteLine($"Policy plugins: {string.Join(", ", plugins.Plugins.Select(p => $"{p.AssemblyName} ({string.Join(", ", p.PolicyTypes)})"))}");
 
         var stop = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.TrySetResult("SIGTERM"); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.TrySetResult("Ctrl+C"); });
+        using var onSignal = stopRequested.Register(() => stop.TrySetResult("Ctrl+C or SIGTERM"));
         _ = node.System.WhenTerminated.ContinueWith(_ => stop.TrySetResult("the actor system stopped"));
 
         try
