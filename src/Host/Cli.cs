@@ -32,6 +32,7 @@ public static class Cli
             PoliciesCommand.Create(),
             TrainCommand.Create(),
             FindJointLimitsCommand.Create(),
+            FindCamerasCommand.Create(),
         })
         {
             root.Add(command);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.IO.Ports;
+using RobotActors.Devices.Cameras;
 using RobotActors.Host.Configuration;
 using RobotActors.Policies.Torch;
 
@@ -95,9 +96,9 @@ public static class DoctorCommand
 
     private static Check VideoDevices()
     {
-        var devices = Directory.Exists("/dev") ? Directory.GetFiles("/dev", "video*").Order().ToList() : [];
+        var devices = CameraFinder.List();
         return devices.Count > 0
-            ? new Check("cameras", true, string.Join(", ", devices))
+            ? new Check("cameras", true, string.Join(", ", devices.Select(d => $"{d.Path} ({d.Name})")))
             : new Check("cameras", true, "no /dev/video* found (not needed for the simulated robot; plug in a USB camera for real capture)");
     }
 }
