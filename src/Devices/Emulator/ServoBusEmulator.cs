@@ -79,11 +79,19 @@ public sealed class ServoBusEmulator : IDisposable
         foreach (var servo in Servos) servo.PowerCycle();
     }
 
-    /// <summary>Pulls the cable: the pseudo-terminal closes and clients see I/O errors.</summary>
+    /// <summary>
+    /// Pulls the cable: the pseudo-terminal closes and clients see I/O errors. The stable link goes too,
+    /// as /dev/ttyACM0 does: left behind, it would name /dev/pts/N, a number the kernel soon gives to
+    /// another pseudo-terminal, and a reconnecting client would open someone else's bus.
+    /// </summary>
     public void Unplug()
     {
         lock (_ptyGate)
         {
+            if (_linkPath is not null)
+            {
+                try { File.Delete(_linkPath); } catch (IOException) { }
+            }
             _pty?.Dispose();
             _pty = null;
             _rxCount = 0;
@@ -294,10 +302,6 @@ public sealed class ServoBusEmulator : IDisposable
     {
         _running = false;
         _thread.Join(TimeSpan.FromSeconds(2));
-        Unplug();
-        if (_linkPath is not null)
-        {
-            try { File.Delete(_linkPath); } catch (IOException) { }
-        }
+        Unplug(); // closes the pseudo-terminal and removes the link
     }
 }
