@@ -136,6 +136,12 @@ public sealed class ConfigLoaderTests : IDisposable
         var cameraTypo = Write("robot-camera-typo.conf", "robotactors.robots = [ { id = a, type = so100_follower, port = x, cameras = [ { name = front, type = folder, pth = /tmp/f } ] } ]\n");
         Assert.Contains("robotactors.robots[0].cameras[0].pth", Assert.Throws<ConfigException>(() => ConfigLoader.Load(cameraTypo)).Message);
 
+        Write("robots-base.conf", "robotactors.robots = [ { id = a, type = so100_leader, port = x } ]\n");
+        var including = Write("robots-top.conf", "include \"robots-base.conf\"\nrobotactors.node.port = 4060\n");
+        var included = Assert.Throws<ConfigException>(() => ConfigLoader.Load(including)).Message;
+        Assert.Contains("robots-base.conf", included);
+        Assert.Contains("robotactors.robots[0].type", included);
+
         var twice = Write("robot-twice.conf", "robotactors.robots = [ { id = a, type = so100_follower, port = x }, { id = a, type = so100_follower, port = y } ]\n");
         Assert.Contains("used twice", Assert.Throws<ConfigException>(() => ConfigLoader.Load(twice)).Message);
     }

@@ -16,39 +16,26 @@ public sealed record RobotSettings(string Id, string Type, string Port, string? 
 
     public bool IsSimulated => Port == SimulatedPort;
 
+    private const string Example = "{ id = \"arm1\", type = \"so101_follower\", port = \"/dev/ttyACM0\" }";
+
     internal static IReadOnlyList<RobotSettings> ReadAll(Akka.Configuration.Config config, string key)
     {
-        var value = config.HasPath(key) ? config.GetValue(key) : null;
-        if (value is null || value.IsEmpty || value.Values.All(v => v is HoconArray a && a.Count == 0)) return [];
-        if (!value.IsArray())
-            throw new SettingsException(key, "expected a list of robots", "Write robots = [ { id = \"arm1\", type = \"so101_follower\", port = \"/dev/ttyACM0\" } ]");
-
         var robots = new List<RobotSettings>();
-        var entries = value.GetArray();
-        for (var i = 0; i < entries.Count; i++)
+        foreach (var entry in SettingsReader.Entries(config.HasPath(key) ? config.GetValue(key) : null, key, Keys, "robot", Example))
         {
-            var at = $"{key}[{i}]";
-            if (!entries[i].IsObject())
-                throw new SettingsException(at, "expected an object { id = ..., type = ..., port = ... }", "Write each robot as { id = \"arm1\", type = \"so101_follower\", port = \"/dev/ttyACM0\" }");
-            foreach (var name in entries[i].GetObject().Items.Keys)
-                if (!Keys.Contains(name))
-                    throw new SettingsException($"{at}.{name}", "is not a robot setting", $"A robot takes: {string.Join(", ", Keys)}");
-
-            var r = new SettingsReader(entries[i].ToConfig());
-            var item = entries[i].GetObject().Items;
+            var r = entry.Reader;
             var id = r.String("id");
             if (id.Length == 0 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-                throw new SettingsException($"{at}.id", $"\"{id}\" is not a valid robot id", "Use letters, digits, '-' and '_' (it names the actor and the calibration file)");
+                throw new SettingsException($"{entry.At}.id", $"\"{id}\" is not a valid robot id", "Use letters, digits, '-' and '_' (it names the actor and the calibration file)");
             if (robots.Any(x => x.Id == id))
-                throw new SettingsException($"{at}.id", $"robot id \"{id}\" is used twice", "Give each robot its own id");
-            var type = r.OneOf("type", FollowerTypes);
+                throw new SettingsException($"{entry.At}.id", $"robot id \"{id}\" is used twice", "Give each robot its own id");
             robots.Add(new RobotSettings(
-                id, type, r.String("port"),
-                item.ContainsKey("calibration-dir") ? r.String("calibration-dir") : null,
-                item.ContainsKey("max-relative-target") ? r.Double("max-relative-target", 0, 360) : null,
-                item.ContainsKey("max-step-per-tick") ? r.Double("max-step-per-tick", 0, 360) : null,
-                TeleopSettings.Read(r, at, item.ContainsKey("teleop-type"), id),
-                item.TryGetValue("cameras", out var cameras) ? CameraSettings.ReadAll(cameras, $"{at}.cameras") : []));
+                id, r.OneOf("type", FollowerTypes), r.String("port"),
+                entry.Has("calibration-dir") ? r.String("calibration-dir") : null,
+                entry.Has("max-relative-target") ? r.Double("max-relative-target", 0, 360) : null,
+                entry.Has("max-step-per-tick") ? r.Double("max-step-per-tick", 0, 360) : null,
+                TeleopSettings.Read(entry, id),
+                entry.Has("cameras") ? CameraSettings.ReadAll(entry.Reader.RawValue("cameras"), $"{entry.At}.cameras") : []));
         }
         return robots;
     }
@@ -64,15 +51,12 @@ public sealed record TeleopSettings(string Type, string Port, string Id)
 
     public bool IsGamepad => Type == "gamepad";
 
-    internal static TeleopSettings? Read(SettingsReader r, string at, bool present, string robotId)
+    internal static TeleopSettings? Read(SettingsReader.Entry robot, string robotId)
     {
-        if (!present) return null;
-        var type = r.OneOf("teleop-type", Types);
-        var port = r.String("teleop-port");
-        string id;
-        try { id = r.String("teleop-id"); }
-        catch (SettingsException) { id = robotId + "-leader"; }
-        return new TeleopSettings(type, port, id);
+        if (!robot.Has("teleop-type")) return null;
+        var r = robot.Reader;
+        return new TeleopSettings(r.OneOf("teleop-type", Types), r.String("teleop-port"),
+            robot.Has("teleop-id") ? r.String("teleop-id") : robotId + "-leader");
     }
 }
 
@@ -85,28 +69,19 @@ public sealed record CameraSettings(string Name, string Type, string Path, int F
     public static readonly string[] Types = ["folder"];
     private static readonly string[] Keys = ["name", "type", "path", "fps", "loop"];
 
+    private const string Example = "{ name = \"front\", type = \"folder\", path = \"/data/front\", fps = 30 }";
+
     internal static IReadOnlyList<CameraSettings> ReadAll(HoconValue value, string key)
     {
-        if (value.Values.All(v => v is HoconArray a && a.Count == 0)) return [];
-        if (!value.IsArray())
-            throw new SettingsException(key, "expected a list of cameras", "Write cameras = [ { name = \"front\", type = \"folder\", path = \"/data/front\", fps = 30 } ]");
         var cameras = new List<CameraSettings>();
-        var entries = value.GetArray();
-        for (var i = 0; i < entries.Count; i++)
+        foreach (var entry in SettingsReader.Entries(value, key, Keys, "camera", Example))
         {
-            var at = $"{key}[{i}]";
-            if (!entries[i].IsObject())
-                throw new SettingsException(at, "expected an object { name = ..., type = ..., path = ... }", "Write each camera as { name = \"front\", type = \"folder\", path = \"/data/front\" }");
-            var item = entries[i].GetObject().Items;
-            foreach (var name in item.Keys)
-                if (!Keys.Contains(name))
-                    throw new SettingsException($"{at}.{name}", "is not a camera setting", $"A camera takes: {string.Join(", ", Keys)}");
-            var r = new SettingsReader(entries[i].ToConfig());
-            var cameraName = r.String("name");
-            if (cameras.Any(c => c.Name == cameraName))
-                throw new SettingsException($"{at}.name", $"camera name \"{cameraName}\" is used twice", "Give each camera of a robot its own name");
-            cameras.Add(new CameraSettings(cameraName, r.OneOf("type", Types), r.String("path"),
-                item.ContainsKey("fps") ? r.Int("fps", 1, 1000) : 30, !item.ContainsKey("loop") || r.Bool("loop")));
+            var r = entry.Reader;
+            var name = r.String("name");
+            if (cameras.Any(c => c.Name == name))
+                throw new SettingsException($"{entry.At}.name", $"camera name \"{name}\" is used twice", "Give each camera of a robot its own name");
+            cameras.Add(new CameraSettings(name, r.OneOf("type", Types), r.String("path"),
+                entry.Has("fps") ? r.Int("fps", 1, 1000) : 30, !entry.Has("loop") || r.Bool("loop")));
         }
         return cameras;
     }

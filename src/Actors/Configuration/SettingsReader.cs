@@ -9,13 +9,45 @@ namespace RobotActors.Actors.Configuration;
 /// <see cref="SettingsException"/> that names the key, what was found and what was expected.
 /// Akka's own getters either throw obscure exceptions or silently return defaults; this does neither.
 /// </summary>
-public sealed class SettingsReader(Config config)
+public sealed class SettingsReader(Config config, string prefix = "")
 {
+    /// <summary>One object of a list setting (a robot, a camera): where it is, its reader, the keys it sets.</summary>
+    public sealed record Entry(string At, SettingsReader Reader, IReadOnlySet<string> Keys)
+    {
+        public bool Has(string key) => Keys.Contains(key);
+    }
+
+    /// <summary>
+    /// The objects of a list setting, each checked to be an object that sets only <paramref name="allowed"/>
+    /// keys. A missing or empty list gives none. <paramref name="what"/> names one entry ("robot"), and
+    /// <paramref name="example"/> shows one as it should be written.
+    /// </summary>
+    public static IReadOnlyList<Entry> Entries(HoconValue? value, string key, IReadOnlyCollection<string> allowed, string what, string example)
+    {
+        if (value is null || value.IsEmpty || value.Values.All(v => v is HoconArray a && a.Count == 0)) return [];
+        if (!value.IsArray())
+            throw new SettingsException(key, $"expected a list of {what}s", $"Write it as [ {example} ]");
+        var entries = new List<Entry>();
+        var items = value.GetArray();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var at = $"{key}[{i}]";
+            if (!items[i].IsObject())
+                throw new SettingsException(at, $"expected an object, got {Raw(items[i])}", $"Write each {what} as {example}");
+            var keys = items[i].GetObject().Items.Keys.ToHashSet();
+            foreach (var name in keys)
+                if (!allowed.Contains(name))
+                    throw new SettingsException($"{at}.{name}", $"is not a {what} setting", $"A {what} takes: {string.Join(", ", allowed)}");
+            entries.Add(new Entry(at, new SettingsReader(items[i].ToConfig(), at + "."), keys));
+        }
+        return entries;
+    }
+
     private HoconValue Value(string key)
     {
         var value = config.HasPath(key) ? config.GetValue(key) : null;
         if (value is null || value.IsEmpty)
-            throw new SettingsException(key, "is missing", "Every setting and its default is listed in hocon/robotactors.conf; include that file or set the key");
+            throw new SettingsException(prefix + key, "is missing", "Every setting and its default is listed in hocon/robotactors.conf; include that file or set the key");
         return value;
     }
 
@@ -24,10 +56,13 @@ public sealed class SettingsReader(Config config)
     // Akka's HOCON reports an empty list ([]) as neither array nor string; look at what it holds instead.
     private static bool IsList(HoconValue v) => v.IsArray() || (v.Values.Count > 0 && v.Values.All(e => e is HoconArray));
 
+    /// <summary>A value as written, for a nested list read by <see cref="Entries"/>.</summary>
+    public HoconValue RawValue(string key) => Value(key);
+
     public string String(string key)
     {
         var v = Value(key);
-        if (!v.IsString()) throw new SettingsException(key, $"expected a text value, got {Raw(v)}", "Write it as key = \"value\"");
+        if (!v.IsString()) throw new SettingsException(prefix + key, $"expected a text value, got {Raw(v)}", "Write it as key = \"value\"");
         return v.GetString();
     }
 
@@ -35,16 +70,16 @@ public sealed class SettingsReader(Config config)
     {
         var s = String(key);
         var match = allowed.FirstOrDefault(a => string.Equals(a, s, StringComparison.OrdinalIgnoreCase));
-        return match ?? throw new SettingsException(key, $"\"{s}\" is not one of {string.Join(", ", allowed)}", $"Use one of: {string.Join(", ", allowed)}");
+        return match ?? throw new SettingsException(prefix + key, $"\"{s}\" is not one of {string.Join(", ", allowed)}", $"Use one of: {string.Join(", ", allowed)}");
     }
 
     public int Int(string key, int min = int.MinValue, int max = int.MaxValue)
     {
         var v = Value(key);
         if (!v.IsString() || !int.TryParse(v.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
-            throw new SettingsException(key, $"expected a whole number, got {Raw(v)}", $"Write a number from {min} to {max}");
+            throw new SettingsException(prefix + key, $"expected a whole number, got {Raw(v)}", $"Write a number from {min} to {max}");
         if (n < min || n > max)
-            throw new SettingsException(key, $"{n} is out of range", $"Write a number from {min} to {max}");
+            throw new SettingsException(prefix + key, $"{n} is out of range", $"Write a number from {min} to {max}");
         return n;
     }
 
@@ -52,9 +87,9 @@ public sealed class SettingsReader(Config config)
     {
         var v = Value(key);
         if (!v.IsString() || !double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
-            throw new SettingsException(key, $"expected a number, got {Raw(v)}", $"Write a number from {min} to {max}");
+            throw new SettingsException(prefix + key, $"expected a number, got {Raw(v)}", $"Write a number from {min} to {max}");
         if (d < min || d > max)
-            throw new SettingsException(key, $"{d} is out of range", $"Write a number from {min} to {max}");
+            throw new SettingsException(prefix + key, $"{d} is out of range", $"Write a number from {min} to {max}");
         return d;
     }
 
@@ -66,7 +101,7 @@ public sealed class SettingsReader(Config config)
         {
             "true" or "on" or "yes" => true,
             "false" or "off" or "no" => false,
-            _ => throw new SettingsException(key, $"expected true or false, got {Raw(v)}", "Write true or false"),
+            _ => throw new SettingsException(prefix + key, $"expected true or false, got {Raw(v)}", "Write true or false"),
         };
     }
 
@@ -82,15 +117,15 @@ public sealed class SettingsReader(Config config)
         }
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or ConfigurationException)
         {
-            throw new SettingsException(key, $"expected a duration, got {Raw(v)}", "Write a number with a unit, e.g. 500ms, 5s or 2m");
+            throw new SettingsException(prefix + key, $"expected a duration, got {Raw(v)}", "Write a number with a unit, e.g. 500ms, 5s or 2m");
         }
     }
 
     public IReadOnlyList<string> StringList(string key)
     {
         var v = Value(key);
-        if (!IsList(v)) throw new SettingsException(key, $"expected a list, got {Raw(v)}", "Write it as key = [\"a\", \"b\"] (or [] for none)");
+        if (!IsList(v)) throw new SettingsException(prefix + key, $"expected a list, got {Raw(v)}", "Write it as key = [\"a\", \"b\"] (or [] for none)");
         return v.GetArray().Select(e => e.IsString() ? e.GetString()
-            : throw new SettingsException(key, $"expected a list of text values, found {Raw(e)}", "Write it as key = [\"a\", \"b\"]")).ToList();
+            : throw new SettingsException(prefix + key, $"expected a list of text values, found {Raw(e)}", "Write it as key = [\"a\", \"b\"]")).ToList();
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.IO.Ports;
 using RobotActors.Devices.Cameras;
+using RobotActors.Devices.Serial;
 using RobotActors.Host.Configuration;
 using RobotActors.Policies.Torch;
 
@@ -86,9 +86,10 @@ public static class DoctorCommand
 
     private static Check SerialPorts()
     {
-        var ports = SerialPort.GetPortNames()
+        // Only USB bus adapters: PortFinder also lists the board's own ttyS* ports, which every PC has.
+        var ports = PortFinder.ListPorts()
             .Where(p => p.Contains("ttyUSB", StringComparison.Ordinal) || p.Contains("ttyACM", StringComparison.Ordinal))
-            .Order().ToList();
+            .ToList();
         return ports.Count > 0
             ? new Check("serial ports", true, string.Join(", ", ports))
             : new Check("serial ports", true, "none found (not needed for the simulated robot; plug in the arm's USB bus adapter for hardware, then run `robotactors find-port`)");

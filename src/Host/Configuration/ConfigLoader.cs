@@ -63,7 +63,8 @@ public static class ConfigLoader
         }
         catch (SettingsException ex)
         {
-            var source = provenance.GetValueOrDefault(ex.Key, HoconFiles.Display(file));
+            // A key inside a list entry (robotactors.robots[0].type) was set by whoever set the list.
+            var source = provenance.GetValueOrDefault(ex.Key.Split('[')[0], HoconFiles.Display(file));
             throw new ConfigException($"{source}: {ex.Key}: {ex.Problem}. {ex.Fix}.", ex);
         }
     }
