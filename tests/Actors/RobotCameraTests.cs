@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Akka.Actor;
 using RobotActors.Actors.Hosting;
@@ -54,15 +53,13 @@ public sealed class RobotCameraTests : IAsyncLifetime
         await _node.WaitUntilUpAsync(TimeSpan.FromSeconds(20));
     }
 
-    private Task<RobotStatusReport> Status(string id) =>
-        _node.System.ActorSelection("/user/robots").Ask<RobotStatusReport>(new GetRobotStatus(id), TimeSpan.FromSeconds(5));
+    private Task<RobotStatusReport> Status(string id) => _node.RobotStatusAsync(id);
 
     [Fact]
     public async Task The_latest_frame_is_hwc_uint8_fresh_and_the_one_the_images_hold()
     {
-        var clock = Stopwatch.StartNew();
-        while ((await Status("c")).State != DeviceState.Ready && clock.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(20);
-        Assert.Equal(["camera-front", "motors-main"], (await Status("c")).Devices.Select(d => d.Name));
+        var ready = await _node.WaitForRobotStateAsync("c", DeviceState.Ready, TimeSpan.FromSeconds(20));
+        Assert.Equal(["camera-front", "motors-main"], ready.Devices.Select(d => d.Name));
 
         var latest = await _node.System.ActorSelection("/user/robots/c").Ask<LatestFrame>(new GetLatestFrame("front"), TimeSpan.FromSeconds(5));
         var frame = latest.Frame;
@@ -81,15 +78,8 @@ public sealed class RobotCameraTests : IAsyncLifetime
     public async Task A_camera_whose_frames_stop_is_reported_stalled_and_its_robot_disconnected()
     {
         // Three images at 20 fps, no looping: the frames stop after about 150 ms and go stale 300 ms later.
-        var clock = Stopwatch.StartNew();
-        RobotStatusReport status;
-        do
-        {
-            status = await Status("s");
-            await Task.Delay(20);
-        } while (status.State != DeviceState.Disconnected && clock.Elapsed < TimeSpan.FromSeconds(10));
+        var status = await _node.WaitForRobotStateAsync("s", DeviceState.Disconnected, TimeSpan.FromSeconds(10));
 
-        Assert.Equal(DeviceState.Disconnected, status.State);
         var camera = status.Devices.Single(d => d.Name == "camera-wrist");
         Assert.Equal(DeviceState.Disconnected, camera.State);
         Assert.Contains("camera has stalled", camera.Detail);

@@ -40,21 +40,9 @@ public sealed class RobotFaultTests : IAsyncLifetime
         await WaitForState("b", DeviceState.Ready, TimeSpan.FromSeconds(20));
     }
 
-    private Task<RobotStatusReport> Status(string id) =>
-        _node.System.ActorSelection("/user/robots").Ask<RobotStatusReport>(new GetRobotStatus(id), TimeSpan.FromSeconds(5));
+    private Task<RobotStatusReport> Status(string id) => _node.RobotStatusAsync(id);
 
-    private async Task<RobotStatusReport> WaitForState(string id, DeviceState state, TimeSpan within)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = await Status(id);
-            if (status.State == state) return status;
-            if (clock.Elapsed > within)
-                throw new TimeoutException($"robot {id} stayed {status.State} ({status.Devices[0].Detail}) for {within.TotalSeconds} s, expected {state}");
-            await Task.Delay(20);
-        }
-    }
+    private Task<RobotStatusReport> WaitForState(string id, DeviceState state, TimeSpan within) => _node.WaitForRobotStateAsync(id, state, within);
 
     [Fact]
     public async Task A_pulled_cable_shows_as_disconnected_within_a_second_and_a_replugged_one_is_ready_again_on_the_same_node()

@@ -49,21 +49,12 @@ public sealed class RobotTeleopTests : IAsyncLifetime
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int mkfifo(string path, uint mode);
 
-    private Task<RobotStatusReport> Status(string id) =>
-        _node.System.ActorSelection("/user/robots").Ask<RobotStatusReport>(new GetRobotStatus(id), TimeSpan.FromSeconds(5));
+    private Task<RobotStatusReport> Status(string id) => _node.RobotStatusAsync(id);
 
     private Task<LatestTeleop> Teleop(string id) =>
         _node.System.ActorSelection($"/user/robots/{id}").Ask<LatestTeleop>(GetLatestTeleop.Instance, TimeSpan.FromSeconds(5));
 
-    private async Task WaitForState(string id, DeviceState state, TimeSpan within)
-    {
-        var clock = Stopwatch.StartNew();
-        while ((await Status(id)).State != state)
-        {
-            if (clock.Elapsed > within) throw new TimeoutException($"robot {id} never became {state}: {string.Join("; ", (await Status(id)).Devices.Select(d => $"{d.Name} {d.State} {d.Detail}"))}");
-            await Task.Delay(20);
-        }
-    }
+    private Task<RobotStatusReport> WaitForState(string id, DeviceState state, TimeSpan within) => _node.WaitForRobotStateAsync(id, state, within);
 
     [Fact]
     public async Task The_leader_arms_hand_moved_joints_are_the_latest_action_and_a_lost_leader_disconnects_the_robot()
