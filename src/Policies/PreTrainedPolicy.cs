@@ -18,6 +18,7 @@ public abstract class PreTrainedPolicy : nn.Module
 
     protected PreTrainedPolicy(PreTrainedConfig config) : base(config.Type)
     {
+        Torch.NativeAllocator.KeepFreedMemory();
         Config = config;
     }
 

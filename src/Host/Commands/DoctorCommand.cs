@@ -49,7 +49,8 @@ public static class DoctorCommand
         try
         {
             var info = TorchRuntime.EnsureLoaded();
-            return new Check("TorchSharp", true, $"libtorch {info.LibTorchVersion} loaded, {info.Threads} threads ({info.InteropThreads} inter-op)");
+            var allocator = NativeAllocator.KeepFreedMemory() ? "freed memory kept (glibc)" : "C library allocator defaults";
+            return new Check("TorchSharp", true, $"libtorch {info.LibTorchVersion} loaded, {info.Threads} threads ({info.InteropThreads} inter-op), {allocator}");
         }
         catch (TorchNativeLoadException ex)
         {
