@@ -47,6 +47,9 @@ public abstract class PreTrainedConfig
     /// <summary>Checks the features against what the policy needs; each policy calls it from its constructor.</summary>
     public abstract void ValidateFeatures();
 
+    /// <summary>Settings that are valid but will probably not do what the user wants; trainers print them.</summary>
+    public virtual IEnumerable<string> Warnings() => [];
+
     [JsonIgnore]
     public KeyValuePair<string, PolicyFeature>? RobotStateFeature =>
         InputFeatures.Where(kv => kv.Value.Type == FeatureType.State && kv.Key == PolicyKeys.ObservationState)

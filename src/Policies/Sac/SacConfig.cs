@@ -77,6 +77,19 @@ public sealed class SacConfig : PreTrainedConfig
         },
     };
 
+    /// <summary>
+    /// LeRobot freezes the vision encoder by default because HIL-SERL loads a pretrained ResNet-10. Those
+    /// weights cannot be loaded here, so a frozen backbone keeps its random initial weights, whose feature
+    /// maps say little about the scene (SacEncoderTests.A_frozen_random_backbone_barely_sees_the_target...:
+    /// a head trained on them locates a target several times worse than with the backbone trained).
+    /// </summary>
+    public override IEnumerable<string> Warnings()
+    {
+        if (FreezeVisionEncoder && ImageFeatures.Count > 0)
+            yield return "sac: freeze_vision_encoder=true keeps the image backbone at its random initial weights (no pretrained weights are " +
+                         "loaded here), so the policy will barely see its cameras; pass --policy.freeze_vision_encoder=false to train the backbone";
+    }
+
     public override void ValidateFeatures()
     {
         ValidateCommonFeatures();

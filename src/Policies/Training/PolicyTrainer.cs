@@ -67,6 +67,7 @@ public sealed class PolicyTrainer(Action<string> report)
         if (options.Resume) Checkpoints.LoadOptimizerState(last!, optimizers);
         var trainConfig = TrainConfigJson(config, optimizerConfig, scheduler, options);
 
+        foreach (var warning in config.Warnings()) report($"warning: {warning}");
         report($"Training '{config.Type}' on {dataset.Count} frames: {policy.parameters().Sum(p => p.numel())} parameters, steps {step}→{options.Steps}, batch {options.BatchSize}");
         var clock = Stopwatch.StartNew();
         var startStep = step;
