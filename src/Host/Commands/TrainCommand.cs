@@ -9,6 +9,7 @@ namespace RobotActors.Host.Commands;
 /// <summary>
 /// `robotactors train --dataset.root DIR --policy.type TYPE --steps N [--policy.field=value ...]`, as
 /// lerobot-train: dotted --policy.* overrides set config fields, checkpoints go to OUTPUT/checkpoints.
+/// `--policy.path DIR` instead of a type fine-tunes a pretrained policy folder.
 /// </summary>
 public static class TrainCommand
 {
@@ -19,6 +20,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a policy on a LeRobot v3 dataset (LeRobot-style --policy.* overrides are accepted).");
         var root = new Option<string>("--dataset.root") { Description = "Folder of a LeRobot v3.0 dataset", Required = true };
         var type = new Option<string?>("--policy.type") { Description = "Policy type (see `robotactors policies list`)" };
+        var path = new Option<string?>("--policy.path") { Description = "Fine-tune this pretrained policy folder (config.json, model.safetensors) instead of starting from --policy.type" };
         var steps = new Option<long>("--steps") { Description = "Total optimization steps", DefaultValueFactory = _ => 100_000 };
         var batch = new Option<int>("--batch_size") { Description = "Frames per batch", DefaultValueFactory = _ => 8 };
         var output = new Option<string?>("--output_dir") { Description = "Where checkpoints go (default outputs/train/<time>_<type>)" };
@@ -28,7 +30,7 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from OUTPUT/checkpoints/last: weights, optimizer and step" };
         var threads = new Option<int>("--num_threads") { Description = "Torch CPU threads (0 = default)" };
         var plugins = PluginOption.Create();
-        foreach (var o in new Option[] { root, type, steps, batch, output, saveFreq, logFreq, seed, resume, threads, plugins }) command.Add(o);
+        foreach (var o in new Option[] { root, type, path, steps, batch, output, saveFreq, logFreq, seed, resume, threads, plugins }) command.Add(o);
         command.TreatUnmatchedTokensAsErrors = false;
 
         command.SetAction(parseResult =>
@@ -39,21 +41,29 @@ public static class TrainCommand
                 var overrides = PolicyOverrides(parseResult.UnmatchedTokens);
                 var isResume = parseResult.GetValue(resume);
                 var policyType = parseResult.GetValue(type);
-                if (isResume && (overrides.Count > 0 || policyType is not null))
+                var pretrained = parseResult.GetValue(path);
+                if (isResume && (overrides.Count > 0 || policyType is not null || pretrained is not null))
                 {
                     Console.Error.WriteLine("error: a resumed run keeps the policy config of its last checkpoint; drop --policy.* or start a new --output_dir");
                     return 2;
                 }
-                if (policyType is null && !isResume)
+                if (policyType is not null && pretrained is not null)
                 {
-                    Console.Error.WriteLine("error: --policy.type is required (see `robotactors policies list`)");
+                    Console.Error.WriteLine("error: give --policy.type (a new policy) or --policy.path (fine-tune a pretrained one), not both; the type of a pretrained policy comes from its config.json");
                     return 2;
                 }
-                var outputDir = parseResult.GetValue(output)
-                    ?? Path.Combine("outputs", "train", $"{DateTime.Now:yyyy-MM-dd_HH-mm-ss}_{policyType}");
+                if (policyType is null && pretrained is null && !isResume)
+                {
+                    Console.Error.WriteLine("error: --policy.type is required (see `robotactors policies list`), or --policy.path to fine-tune a pretrained policy");
+                    return 2;
+                }
                 if (parseResult.GetValue(threads) is > 0 and var n) torch.set_num_threads(n);
 
-                var config = policyType is null ? null : PreTrainedConfig.Create(policyType, overrides);
+                var config = pretrained is not null ? PreTrainedConfig.LoadForFineTuning(pretrained, overrides)
+                    : policyType is not null ? PreTrainedConfig.Create(policyType, overrides)
+                    : null;
+                var outputDir = parseResult.GetValue(output)
+                    ?? Path.Combine("outputs", "train", $"{DateTime.Now:yyyy-MM-dd_HH-mm-ss}_{config?.Type ?? "resume"}");
                 var datasetRoot = parseResult.GetValue(root)!;
                 var dataset = new LeRobotPolicyDataset(LeRobotDataset.Open(datasetRoot));
                 var options = new TrainOptions

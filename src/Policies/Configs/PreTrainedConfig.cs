@@ -157,5 +157,16 @@ public abstract class PreTrainedConfig
         return FromJson(File.ReadAllText(path), overrides, path);
     }
 
+    /// <summary>
+    /// The config of a pretrained folder, with overrides, marked with its pretrained_path so the trainer
+    /// starts from its weights (LeRobot's --policy.path; unlike LeRobot's from_pretrained, the path is kept).
+    /// </summary>
+    public static PreTrainedConfig LoadForFineTuning(string directory, IEnumerable<KeyValuePair<string, string>>? overrides = null)
+    {
+        var config = Load(directory, overrides);
+        config.PretrainedPath = Path.GetFullPath(directory);
+        return config;
+    }
+
     public PreTrainedConfig Clone() => FromJson(ToJson());
 }

@@ -58,6 +58,13 @@ public sealed class PolicyTrainer(Action<string> report)
             if (config is null) throw new ArgumentException("a new training run needs a policy config (--policy.type)");
             torch.manual_seed(options.Seed);
             (policy, pre, post) = PolicyFactory.Make(config, dataset.Features, dataset.Stats);
+            if (config.PretrainedPath is { } pretrained)
+            {
+                // As lerobot-train with --policy.path: the weights come from the pretrained folder, the
+                // normalization statistics from the dataset being trained on.
+                policy.LoadWeights(pretrained);
+                report($"Fine-tuning from {pretrained}: weights loaded; normalization statistics from this dataset");
+            }
         }
 
         var optimizerConfig = config.GetOptimizerPreset();

@@ -82,4 +82,42 @@ public class PolicyPluginCliTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(1, bad.Code);
         Assert.Contains("actor_rl", bad.Err);
     }
+
+    [Fact]
+    public async Task Fine_tuning_with_policy_path_starts_from_the_pretrained_weights_and_takes_overrides()
+    {
+        var dataset = Path.Combine(_dir, "dataset");
+        await TinyDataset.WriteAsync(dataset);
+        var noPlugins = Path.Combine(_dir, "none");
+        string[] small = ["--policy.latent_dim=32", "--policy.critic_network_kwargs.hidden_dims=[32,32]", "--policy.actor_network_kwargs.hidden_dims=[32,32]"];
+        var first = CliProcess.Robotactors(["train", "--dataset.root", dataset, "--policy.type=sac", .. small, "--policy.actor_lr=1e-2",
+            "--steps", "6", "--batch_size", "8", "--output_dir", Path.Combine(_dir, "first"), "--plugins", noPlugins]);
+        Assert.True(first.Code == 0, $"first training failed:\n{first.Out}\n{first.Err}");
+        var pretrained = Path.Combine(_dir, "first", "checkpoints", "last", "pretrained_model");
+
+        // With every learning rate at zero the actor and encoder cannot move: after fine-tuning they must be
+        // exactly the pretrained ones, which differ from a fresh policy's after six steps at 1e-2.
+        var tuned = CliProcess.Robotactors("train", "--dataset.root", dataset, "--policy.path", pretrained,
+            "--policy.actor_lr=0", "--policy.critic_lr=0", "--policy.temperature_lr=0",
+            "--steps", "2", "--batch_size", "8", "--output_dir", Path.Combine(_dir, "tuned"), "--plugins", noPlugins);
+        log.WriteLine($"$ robotactors train --policy.path {pretrained} --policy.actor_lr=0 ...\n{tuned.Out}{tuned.Err}");
+        Assert.True(tuned.Code == 0, $"fine-tuning failed:\n{tuned.Out}\n{tuned.Err}");
+        Assert.Contains("Fine-tuning from", tuned.Out);
+        var tunedModel = Path.Combine(_dir, "tuned", "checkpoints", "last", "pretrained_model");
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(tunedModel, "config.json")))!;
+        Assert.Equal(0.0, config["actor_lr"]!.GetValue<double>());
+        Assert.Equal(32, config["latent_dim"]!.GetValue<int>());
+        Assert.Equal(Path.GetFullPath(pretrained), config["pretrained_path"]!.GetValue<string>());
+
+        var before = RobotActors.Policies.SafeTensors.SafeTensorsFile.Read(Path.Combine(pretrained, "model.safetensors")).Tensors;
+        var after = RobotActors.Policies.SafeTensors.SafeTensorsFile.Read(Path.Combine(tunedModel, "model.safetensors")).Tensors;
+        var frozen = before.Keys.Where(k => k.StartsWith("actor.", StringComparison.Ordinal) || k.StartsWith("encoder.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(frozen);
+        Assert.All(frozen, k => Assert.True(before[k].Data.SequenceEqual(after[k].Data), $"'{k}' changed: the pretrained weights were not the starting point"));
+
+        var both = CliProcess.Robotactors("train", "--dataset.root", dataset, "--policy.type=sac", "--policy.path", pretrained,
+            "--steps", "1", "--output_dir", Path.Combine(_dir, "both"), "--plugins", noPlugins);
+        Assert.Equal(2, both.Code);
+        Assert.Contains("not both", both.Err);
+    }
 }
