@@ -62,6 +62,13 @@ public static class PolicyFactory
         var missing = config.InputFeatures.Keys.Where(k => !datasetFeatures.ContainsKey(k)).ToList();
         if (missing.Count > 0)
             throw new PolicyConfigException($"Feature mismatch between dataset and policy config: the policy expects {string.Join(", ", missing)} but the dataset has {string.Join(", ", datasetFeatures.Keys)}; rename the dataset keys or fix input_features");
+        // A pretrained config keeps its input features; a dataset with other shapes would otherwise surface
+        // later as a confusing tensor-shape error while loading the weights.
+        var reshaped = config.InputFeatures.Where(kv => !kv.Value.Shape.SequenceEqual(datasetFeatures[kv.Key].Shape))
+            .Select(kv => $"{kv.Key} is [{string.Join(", ", kv.Value.Shape)}] in the policy but [{string.Join(", ", datasetFeatures[kv.Key].Shape)}] in the dataset")
+            .ToList();
+        if (reshaped.Count > 0)
+            throw new PolicyConfigException($"Feature mismatch between dataset and policy config: {string.Join("; ", reshaped)}; train on a dataset recorded with the same robot and cameras, or start a new policy with --policy.type");
         var policy = MakePolicy(config, stats);
         var (pre, post) = MakeProcessors(config, stats);
         return (policy, pre, post);

@@ -110,4 +110,48 @@ public class PolicyTrainerTests : IDisposable
         Assert.Equal(all[1].data<float>().ToArray(), next[1].data<float>().ToArray());
         Assert.Equal(all[2].data<float>().ToArray(), next[2].data<float>().ToArray());
     }
+
+    [Fact]
+    public void Fine_tuning_starts_from_the_pretrained_weights_and_a_dataset_with_other_shapes_is_refused_by_name()
+    {
+        torch.set_num_threads(1);
+        var log = new List<string>();
+        new PolicyTrainer(log.Add).Run(SmallSac(), Dataset(), Options("base", 3));
+        var pretrained = Path.Combine(_dir, "base", Checkpoints.CheckpointsDir, Checkpoints.LastLink, Checkpoints.PretrainedModelDir);
+
+        var config = PreTrainedConfig.LoadForFineTuning(pretrained, new Dictionary<string, string> { ["actor_lr"] = "0" });
+        Assert.Equal(Path.GetFullPath(pretrained), config.PretrainedPath);
+        new PolicyTrainer(log.Add).Run(config, Dataset(), Options("tuned", 1));
+        Assert.Contains(log, line => line.StartsWith("Fine-tuning from", StringComparison.Ordinal));
+        var before = SafeTensorsFile.Read(Path.Combine(pretrained, "model.safetensors")).Tensors;
+        var after = SafeTensorsFile.Read(Path.Combine(_dir, "tuned", Checkpoints.CheckpointsDir, Checkpoints.LastLink, Checkpoints.PretrainedModelDir, "model.safetensors")).Tensors;
+        var actor = before.Keys.Where(k => k.StartsWith("actor.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(actor);
+        Assert.All(actor, k => Assert.True(before[k].Data.SequenceEqual(after[k].Data), $"'{k}' is not the pretrained tensor"));
+
+        var wider = WiderStateDataset();
+        var e = Assert.Throws<PolicyConfigException>(() => new PolicyTrainer(log.Add).Run(PreTrainedConfig.LoadForFineTuning(pretrained), wider, Options("wider", 1)));
+        Assert.Contains("observation.state is [3] in the policy but [5] in the dataset", e.Message);
+    }
+
+    private static InMemoryPolicyDataset WiderStateDataset()
+    {
+        const int frames = 20;
+        var features = new Dictionary<string, PolicyFeature>
+        {
+            [PolicyKeys.ObservationState] = new(FeatureType.State, [5]),
+            [PolicyKeys.Action] = new(FeatureType.Action, [2]),
+            [PolicyKeys.Reward] = new(FeatureType.Reward, [1]),
+        };
+        var stats = new DatasetStats()
+            .Set(PolicyKeys.ObservationState, "min", [-3, -3, -3, -3, -3]).Set(PolicyKeys.ObservationState, "max", [3, 3, 3, 3, 3])
+            .Set(PolicyKeys.Action, "min", [-1, -1]).Set(PolicyKeys.Action, "max", [1, 1]);
+        return new InMemoryPolicyDataset(features, stats, new Dictionary<string, Tensor>
+        {
+            [PolicyKeys.ObservationState] = torch.randn(frames, 5),
+            [PolicyKeys.Action] = torch.rand(frames, 2) * 2 - 1,
+            [PolicyKeys.Reward] = torch.zeros(frames),
+            [TransitionBatches.EpisodeIndexKey] = torch.zeros(frames, int64),
+        });
+    }
 }
