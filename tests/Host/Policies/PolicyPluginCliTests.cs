@@ -11,6 +11,10 @@ public class PolicyPluginCliTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>A SAC small enough to train a few steps in a test.</summary>
+    private static readonly string[] SmallSac =
+        ["--policy.type=sac", "--policy.latent_dim=32", "--policy.critic_network_kwargs.hidden_dims=[32,32]", "--policy.actor_network_kwargs.hidden_dims=[32,32]"];
+
     [Fact]
     public async Task The_sample_plugin_is_built_discovered_listed_and_trained_through_the_cli_while_a_broken_plugin_is_skipped()
     {
@@ -65,9 +69,8 @@ public class PolicyPluginCliTests(ITestOutputHelper log) : IDisposable
         var dataset = Path.Combine(_dir, "dataset");
         await TinyDataset.WriteAsync(dataset);
         var output = Path.Combine(_dir, "sac");
-        var train = CliProcess.Robotactors("train", "--dataset.root", dataset, "--policy.type=sac", "--policy.actor_lr=1e-4",
-            "--policy.latent_dim=32", "--policy.critic_network_kwargs.hidden_dims=[32,32]", "--policy.actor_network_kwargs.hidden_dims=[32,32]",
-            "--steps", "4", "--batch_size", "8", "--log_freq", "2", "--output_dir", output, "--plugins", Path.Combine(_dir, "none"));
+        var train = CliProcess.Robotactors(["train", "--dataset.root", dataset, .. SmallSac, "--policy.actor_lr=1e-4",
+            "--steps", "4", "--batch_size", "8", "--log_freq", "2", "--output_dir", output, "--plugins", Path.Combine(_dir, "none")]);
         log.WriteLine($"$ robotactors train --policy.type=sac --policy.actor_lr=1e-4 ...\n{train.Out}{train.Err}");
         Assert.True(train.Code == 0, $"train failed:\n{train.Out}\n{train.Err}");
         Assert.Contains("loss_actor=", train.Out);
@@ -89,8 +92,7 @@ public class PolicyPluginCliTests(ITestOutputHelper log) : IDisposable
         var dataset = Path.Combine(_dir, "dataset");
         await TinyDataset.WriteAsync(dataset);
         var noPlugins = Path.Combine(_dir, "none");
-        string[] small = ["--policy.latent_dim=32", "--policy.critic_network_kwargs.hidden_dims=[32,32]", "--policy.actor_network_kwargs.hidden_dims=[32,32]"];
-        var first = CliProcess.Robotactors(["train", "--dataset.root", dataset, "--policy.type=sac", .. small, "--policy.actor_lr=1e-2",
+        var first = CliProcess.Robotactors(["train", "--dataset.root", dataset, .. SmallSac, "--policy.actor_lr=1e-2",
             "--steps", "6", "--batch_size", "8", "--output_dir", Path.Combine(_dir, "first"), "--plugins", noPlugins]);
         Assert.True(first.Code == 0, $"first training failed:\n{first.Out}\n{first.Err}");
         var pretrained = Path.Combine(_dir, "first", "checkpoints", "last", "pretrained_model");

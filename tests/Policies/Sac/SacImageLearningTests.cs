@@ -19,26 +19,16 @@ public class SacImageLearningTests(ITestOutputHelper output)
     private const string Camera = "observation.images.top";
     private static readonly long[] FrameShape = [3, ImageReachEnv.Size, ImageReachEnv.Size];
 
-    private static SacConfig ImageReachConfig() => new()
+    private static SacConfig ImageReachConfig()
     {
-        InputFeatures =
-        {
-            [PolicyKeys.ObservationState] = new PolicyFeature(FeatureType.State, [2]),
-            [Camera] = new PolicyFeature(FeatureType.Visual, [3, ImageReachEnv.Size, ImageReachEnv.Size]),
-        },
-        OutputFeatures = { [PolicyKeys.Action] = new PolicyFeature(FeatureType.Action, [2]) },
-        FreezeVisionEncoder = false,
-        ImageEncoderHiddenDim = 16,
-        LatentDim = 64,
-        CriticNetworkKwargs = new NetworkKwargs { HiddenDims = [128, 128] },
-        ActorNetworkKwargs = new NetworkKwargs { HiddenDims = [128, 128] },
-        Discount = 0.9,
-        TemperatureInit = 0.1,
-        ActorLr = 1e-3,
-        CriticLr = 1e-3,
-        TemperatureLr = 1e-3,
-        CriticTargetUpdateWeight = 0.01,
-    };
+        var config = ReachingTasks.SacConfig(hiddenDim: 128);
+        config.InputFeatures[PolicyKeys.ObservationState] = new PolicyFeature(FeatureType.State, [2]);
+        config.InputFeatures[Camera] = new PolicyFeature(FeatureType.Visual, [3, ImageReachEnv.Size, ImageReachEnv.Size]);
+        config.OutputFeatures[PolicyKeys.Action] = new PolicyFeature(FeatureType.Action, [2]);
+        config.FreezeVisionEncoder = false;
+        config.ImageEncoderHiddenDim = 16;
+        return config;
+    }
 
     /// <summary>
     /// The statistics a dataset of these frames would have: the discs cover about 1.5% of the frame, so red
@@ -109,40 +99,27 @@ public class SacImageLearningTests(ITestOutputHelper output)
         policy.DeterministicActions = true;
         policy.eval();
         var env = new ImageReachEnv(seed, mirroredTarget);
-        var successes = 0;
-        for (var e = 0; e < episodes; e++)
+        var success = ReachingTasks.SuccessRate(episodes, env.Reset, () =>
         {
-            env.Reset();
-            while (true)
-            {
-                using var scope = torch.NewDisposeScope();
-                var observation = pre.ProcessObservation(Observe(env.Frame(), env.State));
-                var action = post.ProcessAction(policy.SelectAction(observation)).reshape(-1).data<float>().ToArray();
-                var (_, done, truncated) = env.Step(action[0], action[1]);
-                if (done) { successes++; break; }
-                if (truncated) break;
-            }
-        }
+            using var scope = torch.NewDisposeScope();
+            var observation = pre.ProcessObservation(Observe(env.Frame(), env.State));
+            var action = post.ProcessAction(policy.SelectAction(observation)).reshape(-1).data<float>().ToArray();
+            var (_, done, truncated) = env.Step(action[0], action[1]);
+            return (done, truncated);
+        });
         policy.DeterministicActions = false;
         policy.train();
-        return (double)successes / episodes;
+        return success;
     }
 
     private static double RandomPolicySuccess(int episodes, int seed)
     {
         var env = new ImageReachEnv(seed);
         var random = new Random(seed);
-        var successes = 0;
-        for (var e = 0; e < episodes; e++)
+        return ReachingTasks.SuccessRate(episodes, env.Reset, () =>
         {
-            env.Reset();
-            while (true)
-            {
-                var (_, done, truncated) = env.Step((random.NextDouble() * 2 - 1) * ImageReachEnv.MaxStep, (random.NextDouble() * 2 - 1) * ImageReachEnv.MaxStep);
-                if (done) { successes++; break; }
-                if (truncated) break;
-            }
-        }
-        return (double)successes / episodes;
+            var (_, done, truncated) = env.Step((random.NextDouble() * 2 - 1) * ImageReachEnv.MaxStep, (random.NextDouble() * 2 - 1) * ImageReachEnv.MaxStep);
+            return (done, truncated);
+        });
     }
 }

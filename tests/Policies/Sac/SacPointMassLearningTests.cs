@@ -9,20 +9,13 @@ namespace RobotActors.Policies.Tests.Sac;
 
 public class SacPointMassLearningTests(ITestOutputHelper output)
 {
-    private static SacConfig PointMassConfig() => new()
+    private static SacConfig PointMassConfig()
     {
-        InputFeatures = { [PolicyKeys.ObservationState] = new PolicyFeature(FeatureType.State, [4]) },
-        OutputFeatures = { [PolicyKeys.Action] = new PolicyFeature(FeatureType.Action, [2]) },
-        LatentDim = 64,
-        CriticNetworkKwargs = new NetworkKwargs { HiddenDims = [64, 64] },
-        ActorNetworkKwargs = new NetworkKwargs { HiddenDims = [64, 64] },
-        Discount = 0.9,
-        TemperatureInit = 0.1,
-        ActorLr = 1e-3,
-        CriticLr = 1e-3,
-        TemperatureLr = 1e-3,
-        CriticTargetUpdateWeight = 0.01,
-    };
+        var config = ReachingTasks.SacConfig(hiddenDim: 64);
+        config.InputFeatures[PolicyKeys.ObservationState] = new PolicyFeature(FeatureType.State, [4]);
+        config.OutputFeatures[PolicyKeys.Action] = new PolicyFeature(FeatureType.Action, [2]);
+        return config;
+    }
 
     /// <summary>Stats in the environment's units: positions in metres, actions as displacements.</summary>
     private static DatasetStats PointMassStats() => new DatasetStats()
@@ -74,22 +67,15 @@ public class SacPointMassLearningTests(ITestOutputHelper output)
         policy.DeterministicActions = true;
         policy.eval();
         var env = new PointMassEnv(seed);
-        var successes = 0;
-        for (var e = 0; e < episodes; e++)
+        var success = ReachingTasks.SuccessRate(episodes, () => env.Reset(), () =>
         {
-            var obs = env.Reset();
-            while (true)
-            {
-                using var scope = torch.NewDisposeScope();
-                var batch = pre.ProcessObservation(new Dictionary<string, Tensor> { [PolicyKeys.ObservationState] = torch.tensor(obs) });
-                var action = post.ProcessAction(policy.SelectAction(batch)).reshape(-1).data<float>().ToArray();
-                var (next, _, done, truncated) = env.Step(action[0], action[1]);
-                if (done) { successes++; break; }
-                if (truncated) break;
-                obs = next;
-            }
-        }
+            using var scope = torch.NewDisposeScope();
+            var batch = pre.ProcessObservation(new Dictionary<string, Tensor> { [PolicyKeys.ObservationState] = torch.tensor(env.Observation) });
+            var action = post.ProcessAction(policy.SelectAction(batch)).reshape(-1).data<float>().ToArray();
+            var (_, _, done, truncated) = env.Step(action[0], action[1]);
+            return (done, truncated);
+        });
         policy.DeterministicActions = false;
-        return (double)successes / episodes;
+        return success;
     }
 }

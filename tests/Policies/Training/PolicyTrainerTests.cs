@@ -13,8 +13,8 @@ public class PolicyTrainerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>Three episodes of 20 frames: a 3-D state, a 2-D action and a reward on each episode's last frame.</summary>
-    private static InMemoryPolicyDataset Dataset()
+    /// <summary>Three episodes of 20 frames: a state (3-D unless asked), a 2-D action and a reward on each episode's last frame.</summary>
+    private static InMemoryPolicyDataset Dataset(int stateDim = 3)
     {
         torch.manual_seed(0);
         const int frames = 60;
@@ -23,16 +23,17 @@ public class PolicyTrainerTests : IDisposable
         foreach (var i in new[] { 19, 39, 59 }) reward[i] = 1;
         var features = new Dictionary<string, PolicyFeature>
         {
-            [PolicyKeys.ObservationState] = new(FeatureType.State, [3]),
+            [PolicyKeys.ObservationState] = new(FeatureType.State, [stateDim]),
             [PolicyKeys.Action] = new(FeatureType.Action, [2]),
             [PolicyKeys.Reward] = new(FeatureType.Reward, [1]),
         };
         var stats = new DatasetStats()
-            .Set(PolicyKeys.ObservationState, "min", [-3, -3, -3]).Set(PolicyKeys.ObservationState, "max", [3, 3, 3])
+            .Set(PolicyKeys.ObservationState, "min", Enumerable.Repeat(-3f, stateDim).ToArray())
+            .Set(PolicyKeys.ObservationState, "max", Enumerable.Repeat(3f, stateDim).ToArray())
             .Set(PolicyKeys.Action, "min", [-1, -1]).Set(PolicyKeys.Action, "max", [1, 1]);
         return new InMemoryPolicyDataset(features, stats, new Dictionary<string, Tensor>
         {
-            [PolicyKeys.ObservationState] = torch.randn(frames, 3),
+            [PolicyKeys.ObservationState] = torch.randn(frames, stateDim),
             [PolicyKeys.Action] = torch.rand(frames, 2) * 2 - 1,
             [PolicyKeys.Reward] = reward,
             [TransitionBatches.EpisodeIndexKey] = episode,
@@ -129,29 +130,8 @@ public class PolicyTrainerTests : IDisposable
         Assert.NotEmpty(actor);
         Assert.All(actor, k => Assert.True(before[k].Data.SequenceEqual(after[k].Data), $"'{k}' is not the pretrained tensor"));
 
-        var wider = WiderStateDataset();
+        var wider = Dataset(stateDim: 5);
         var e = Assert.Throws<PolicyConfigException>(() => new PolicyTrainer(log.Add).Run(PreTrainedConfig.LoadForFineTuning(pretrained), wider, Options("wider", 1)));
         Assert.Contains("observation.state is [3] in the policy but [5] in the dataset", e.Message);
-    }
-
-    private static InMemoryPolicyDataset WiderStateDataset()
-    {
-        const int frames = 20;
-        var features = new Dictionary<string, PolicyFeature>
-        {
-            [PolicyKeys.ObservationState] = new(FeatureType.State, [5]),
-            [PolicyKeys.Action] = new(FeatureType.Action, [2]),
-            [PolicyKeys.Reward] = new(FeatureType.Reward, [1]),
-        };
-        var stats = new DatasetStats()
-            .Set(PolicyKeys.ObservationState, "min", [-3, -3, -3, -3, -3]).Set(PolicyKeys.ObservationState, "max", [3, 3, 3, 3, 3])
-            .Set(PolicyKeys.Action, "min", [-1, -1]).Set(PolicyKeys.Action, "max", [1, 1]);
-        return new InMemoryPolicyDataset(features, stats, new Dictionary<string, Tensor>
-        {
-            [PolicyKeys.ObservationState] = torch.randn(frames, 5),
-            [PolicyKeys.Action] = torch.rand(frames, 2) * 2 - 1,
-            [PolicyKeys.Reward] = torch.zeros(frames),
-            [TransitionBatches.EpisodeIndexKey] = torch.zeros(frames, int64),
-        });
     }
 }
