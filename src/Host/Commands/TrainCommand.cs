@@ -2,6 +2,7 @@ using System.CommandLine;
 using RobotActors.Datasets.Reading;
 using RobotActors.Policies.Configs;
 using RobotActors.Policies.Training;
+using RobotActors.Rl.Data;
 using TorchSharp;
 
 namespace RobotActors.Host.Commands;

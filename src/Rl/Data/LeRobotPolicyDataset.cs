@@ -5,7 +5,7 @@ using RobotActors.Policies.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RobotActors.Host.Commands;
+namespace RobotActors.Rl.Data;
 
 /// <summary>Presents a LeRobot v3 dataset on disk to the policy trainer (features, stats, batches of frames).</summary>
 public sealed class LeRobotPolicyDataset : IPolicyDataset
