@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Immutable;
 using System.Reflection;
 
 namespace RobotActors.Actors.Tests.Wire;
@@ -50,6 +51,12 @@ internal static class WireSamples
                 var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(args[0]))!;
                 for (var i = 0; i < (full ? 2 : 0); i++) list.Add(Value(args[0], name, seed + i + 1, full));
                 return list;
+            }
+            if (definition == typeof(ImmutableList<>))
+            {
+                var items = Value(typeof(List<>).MakeGenericType(args[0]), name, seed, full);
+                return typeof(ImmutableList).GetMethods().Single(m => m.Name == nameof(ImmutableList.CreateRange) && m.GetParameters().Length == 1)
+                    .MakeGenericMethod(args[0]).Invoke(null, [items]);
             }
             if (definition == typeof(IReadOnlyDictionary<,>) || definition == typeof(Dictionary<,>))
             {
