@@ -18,14 +18,14 @@ public sealed record SessionSettings(TimeSpan DurabilityDeadline, int MaxBatchSt
 /// <param name="MaxBatchBytes">A batch on the wire holds at most this many bytes of steps (one step alone may exceed it and is then chunked).</param>
 /// <param name="ChunkBytes">Reliable delivery splits a message larger than this into chunks; must stay below maximum-frame-size.</param>
 /// <param name="FlowControlWindow">Batches in flight between one robot and the inbox before the robot waits for confirmations.</param>
-/// <param name="TailCache">Durable batches a feeder keeps in memory for a learner that keeps up; older ones are read back from the journal.</param>
-public sealed record TransitionSettings(long MaxBatchBytes, long ChunkBytes, int FlowControlWindow, int TailCache)
+/// <param name="TailCacheBytes">Bytes of recent durable steps a feeder keeps in memory for a learner that keeps up; older ones are read back from the journal.</param>
+public sealed record TransitionSettings(long MaxBatchBytes, long ChunkBytes, int FlowControlWindow, long TailCacheBytes)
 {
-    public static readonly TransitionSettings Default = new(1 << 20, 1 << 20, 16, 64);
+    public static readonly TransitionSettings Default = new(1 << 20, 1 << 20, 16, 16 << 20);
 
     internal static TransitionSettings Read(SettingsReader r, string p) => new(
         r.Bytes(p + "max-batch-bytes", 1024, 64 << 20), r.Bytes(p + "chunk-size", 16 << 10, 3 << 20), r.Int(p + "flow-control-window", 1, 1000),
-        r.Int(p + "tail-cache", 0, 100_000));
+        r.Bytes(p + "tail-cache", 0, 1L << 34));
 }
 
 /// <summary>How policy weights travel from the learner to every robot (robotactors.weights).</summary>

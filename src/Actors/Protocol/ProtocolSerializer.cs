@@ -26,5 +26,5 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
 
     public override byte[] ToBinary(object obj) => WireFormat.Default.Write(obj);
 
-    public override object FromBinary(byte[] bytes, string manifest) => WireFormat.Default.Read(bytes, manifest);
+    public override object FromBinary(byte[] bytes, string manifest) => WireFormat.Default.Read(bytes, manifest, system);
 }

@@ -208,29 +208,32 @@ public sealed class SessionActor : ReceivePersistentActor
     private void Append(IReadOnlyList<ISessionEvent> events, Action? onDurable)
     {
         var all = new List<ISessionEvent>();
-        List<(StepRecord Step, IActorRef Sender)>? batch = null;
-        if (_pending.Count > 0)
+        var senders = new Dictionary<StepsRecorded, List<(StepRecord Step, IActorRef Sender)>>(ReferenceEqualityComparer.Instance);
+        var steps = _pending.Count > 0;
+        // Steps go in events of at most max-batch-steps, so one journal row (and what is read back of it) stays small.
+        foreach (var chunk in _pending.Chunk(_settings.MaxBatchSteps))
         {
-            batch = [.. _pending];
-            _pending.Clear();
-            var recorded = new StepsRecorded(_state.StepCount, batch.Select(p => p.Step).ToList());
+            var recorded = new StepsRecorded(_state.StepCount, chunk.Select(p => p.Step).ToList());
             all.AddRange(InterventionMarks(recorded));
             all.Add(recorded);
-            _stepWritesInFlight++;
+            _state = _state.Apply(recorded);
+            senders[recorded] = [.. chunk];
         }
+        _pending.Clear();
+        if (steps) _stepWritesInFlight++;
         all.AddRange(events);
         if (all.Count == 0) return;
 
-        foreach (var e in all) _state = _state.Apply(e);
+        foreach (var e in all.Where(e => e is not StepsRecorded)) _state = _state.Apply(e);
         _writesInFlight++;
         var remaining = all.Count;
         PersistAllAsync(all, e =>
         {
             _eventsSinceSnapshot++;
-            if (e is StepsRecorded recorded) StepsDurable(recorded, batch!);
+            if (e is StepsRecorded recorded) StepsDurable(recorded, senders[recorded]);
             if (--remaining > 0) return;
             _writesInFlight--;
-            if (batch is not null) _stepWritesInFlight--;
+            if (steps) _stepWritesInFlight--;
             onDurable?.Invoke();
             AfterWrite();
         });

@@ -14,13 +14,23 @@ public sealed class ProtocolSerializerTests : IDisposable
 {
     private readonly ActorSystem _system = ActorSystem.Create("serializer", ProtocolSerializer.Hocon);
 
+    public ProtocolSerializerTests() => WireSamples.ActorRef = _system.ActorOf(Props.Empty, "sample");
+
     public static IEnumerable<Type> WireTypes() => typeof(IProtocolMessage).Assembly.GetTypes()
         .Where(t => (typeof(IProtocolMessage).IsAssignableFrom(t) || typeof(IJournaled).IsAssignableFrom(t)) && t is { IsAbstract: false, IsInterface: false })
         .OrderBy(t => t.FullName, StringComparer.Ordinal);
 
     public static TheoryData<string> WireTypeNames() => new(WireTypes().Select(t => t.FullName!));
 
-    private static readonly JsonSerializerOptions Json = new() { IncludeFields = false };
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new ActorRefAsPath() } };
+
+    /// <summary>Compares actor references by their full path (an actor reference's object graph is not JSON).</summary>
+    private sealed class ActorRefAsPath : System.Text.Json.Serialization.JsonConverter<IActorRef>
+    {
+        public override IActorRef Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+        public override void Write(Utf8JsonWriter writer, IActorRef value, JsonSerializerOptions options) => writer.WriteStringValue(value.Path.ToSerializationFormat());
+    }
 
     private object RoundTrip(object message)
     {

@@ -13,6 +13,9 @@ internal static class WireSamples
 {
     private static readonly NullabilityInfoContext Nullability = new();
 
+    /// <summary>The actor reference samples use; set by the test to one of its actor system's actors.</summary>
+    public static Akka.Actor.IActorRef? ActorRef { get; set; }
+
     public static object Create(Type type, int seed, bool full)
     {
         if (type.GetField("Instance", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is { } singleton) return singleton;
@@ -35,6 +38,7 @@ internal static class WireSamples
         if (type == typeof(byte)) return (byte)(seed % 251);
         if (type == typeof(DateTimeOffset)) return new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.FromHours(2)).AddMilliseconds(seed * 1001);
         if (type == typeof(TimeSpan)) return TimeSpan.FromMilliseconds(seed * 13);
+        if (type == typeof(Akka.Actor.IActorRef)) return ActorRef ?? throw new InvalidOperationException("set WireSamples.ActorRef first");
         if (type.IsEnum)
         {
             var values = Enum.GetValues(type);
@@ -57,6 +61,12 @@ internal static class WireSamples
                 var items = Value(typeof(List<>).MakeGenericType(args[0]), name, seed, full);
                 return typeof(ImmutableList).GetMethods().Single(m => m.Name == nameof(ImmutableList.CreateRange) && m.GetParameters().Length == 1)
                     .MakeGenericMethod(args[0]).Invoke(null, [items]);
+            }
+            if (definition == typeof(ImmutableDictionary<,>))
+            {
+                var map = Value(typeof(Dictionary<,>).MakeGenericType(args), name, seed, full);
+                return typeof(ImmutableDictionary).GetMethods().Single(m => m.Name == nameof(ImmutableDictionary.CreateRange) && m.GetParameters().Length == 1)
+                    .MakeGenericMethod(args).Invoke(null, [map]);
             }
             if (definition == typeof(IReadOnlyDictionary<,>) || definition == typeof(Dictionary<,>))
             {

@@ -47,12 +47,12 @@ public sealed class WireFormat
     }
 
     /// <summary>Reads one message; every byte must belong to it.</summary>
-    public object Read(ReadOnlyMemory<byte> bytes, string manifest)
+    public object Read(ReadOnlyMemory<byte> bytes, string manifest, Akka.Actor.ExtendedActorSystem? system = null)
     {
         if (!_byManifest.TryGetValue(manifest, out var entry))
             throw new UnknownManifestException(manifest);
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-        var reader = new WireReader(stream);
+        var reader = new WireReader(stream, system);
         object message;
         try
         {

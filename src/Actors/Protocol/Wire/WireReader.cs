@@ -10,10 +10,21 @@ public sealed class WireReader
     private readonly BinaryReader _reader;
     private readonly Stream _stream;
 
-    public WireReader(Stream stream)
+    private readonly Akka.Actor.ExtendedActorSystem? _system;
+
+    public WireReader(Stream stream, Akka.Actor.ExtendedActorSystem? system = null)
     {
         _stream = stream;
+        _system = system;
         _reader = new BinaryReader(stream, Utf8, leaveOpen: true);
+    }
+
+    /// <summary>An actor reference, resolved in the actor system that reads the message.</summary>
+    public Akka.Actor.IActorRef ActorRef()
+    {
+        var path = _reader.ReadString();
+        return (_system ?? throw new WireFormatException($"an actor reference ({path}) can only be read inside an actor system"))
+            .Provider.ResolveActorRef(path);
     }
 
     public bool AtEnd => _stream.Position == _stream.Length;

@@ -16,6 +16,9 @@ public sealed class WireWriter
 
     public WireWriter(Stream stream) => _writer = new BinaryWriter(stream, Utf8, leaveOpen: true);
 
+    /// <summary>An actor reference as its full path with address and uid, as Akka's own serializers write it.</summary>
+    public void ActorRef(Akka.Actor.IActorRef actor) => _writer.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
+
     public void Bool(bool value) => _writer.Write(value);
 
     public void Byte(byte value) => _writer.Write(value);
