@@ -1,4 +1,5 @@
 using RobotActors.Actors.Protocol.Wire;
+using RobotActors.Datasets.Images;
 
 namespace RobotActors.Actors.Protocol;
 
@@ -37,5 +38,13 @@ public static class StepCodec
     }
 
     public static Observation ReadObservation(WireReader r) =>
-        new(r.Map(r2 => r2.Floats()), r.Map(r2 => new CameraImage(r2.Int(), r2.Int(), r2.Int(), r2.Bytes())));
+        new(r.Map(r2 => r2.Floats()), r.Map(ReadImage));
+
+    private static ImageFrame ReadImage(WireReader r)
+    {
+        var (height, width, channels, pixels) = (r.Int(), r.Int(), r.Int(), r.Bytes());
+        return (long)height * width * channels == pixels.Length && height >= 0 && width >= 0 && channels >= 0
+            ? new ImageFrame(height, width, channels, pixels)
+            : throw new WireFormatException($"an image of {height}x{width}x{channels} comes with {pixels.Length} bytes");
+    }
 }

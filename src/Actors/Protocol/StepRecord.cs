@@ -1,3 +1,5 @@
+using RobotActors.Datasets.Images;
+
 namespace RobotActors.Actors.Protocol;
 
 // One control step as plain data: what the robot saw, what it did, and what came of it. The session journals
@@ -6,21 +8,15 @@ namespace RobotActors.Actors.Protocol;
 // observation is s'. The last step of an episode carries s' itself (NextObservation), as LeRobot's replay
 // buffer needs an explicit next observation at episode ends.
 
-/// <summary>A camera image as HWC uint8 (never float): height × width × channels bytes.</summary>
-public sealed record CameraImage(int Height, int Width, int Channels, byte[] Pixels)
-{
-    public int ByteCount => Pixels.Length;
-}
-
 /// <summary>
 /// An observation by LeRobot's feature keys: state vectors ("observation.state",
-/// "observation.environment_state") and camera images ("observation.images.front").
+/// "observation.environment_state") and camera images ("observation.images.front") as HWC uint8, never float.
 /// </summary>
-public sealed record Observation(IReadOnlyDictionary<string, float[]> State, IReadOnlyDictionary<string, CameraImage> Images)
+public sealed record Observation(IReadOnlyDictionary<string, float[]> State, IReadOnlyDictionary<string, ImageFrame> Images)
 {
-    public static readonly Observation Empty = new(new Dictionary<string, float[]>(), new Dictionary<string, CameraImage>());
+    public static readonly Observation Empty = new(new Dictionary<string, float[]>(), new Dictionary<string, ImageFrame>());
 
-    public long ByteCount => State.Values.Sum(v => (long)v.Length * sizeof(float)) + Images.Values.Sum(i => (long)i.ByteCount);
+    public long ByteCount => State.Values.Sum(v => (long)v.Length * sizeof(float)) + Images.Values.Sum(i => (long)i.Pixels.Length);
 
     /// <summary>True when every state value is a finite number.</summary>
     public bool IsFinite => State.Values.All(v => Array.TrueForAll(v, float.IsFinite));

@@ -1,6 +1,5 @@
 using RobotActors.Actors.Protocol;
 using RobotActors.Datasets.Format;
-using RobotActors.Datasets.Images;
 using RobotActors.Datasets.Writing;
 
 namespace RobotActors.Actors.Session;
@@ -75,7 +74,7 @@ public sealed class SessionExport(string root, SessionExportOptions options)
             ["complementary_info.is_intervention"] = step.Intervention,
         };
         foreach (var (key, values) in step.Observation.State) frame[key] = values;
-        foreach (var (key, image) in step.Observation.Images) frame[key] = new ImageFrame(image.Height, image.Width, image.Channels, image.Pixels);
+        foreach (var (key, image) in step.Observation.Images) frame[key] = image;
         _recorder.AddFrame(frame, _task!);
     }
 

@@ -1,15 +1,16 @@
 using RobotActors.Actors.Protocol;
+using RobotActors.Datasets.Images;
 
 namespace RobotActors.Actors.Tests.Session;
 
 /// <summary>Steps as a control loop would send them: state, optional camera frames whose bytes depend on the step.</summary>
 internal static class SessionSteps
 {
-    public static CameraImage Frame(int height, int width, int seed)
+    public static ImageFrame Frame(int height, int width, int seed)
     {
         var pixels = new byte[height * width * 3];
         for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i * 7 + seed * 13);
-        return new CameraImage(height, width, 3, pixels);
+        return new ImageFrame(height, width, 3, pixels);
     }
 
     public static Observation Observation(int seed, int imageSize = 0, int cameras = 0) => new(

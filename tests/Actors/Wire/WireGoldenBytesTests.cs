@@ -4,6 +4,7 @@ using RobotActors.Actors.Protocol.Wire;
 using RobotActors.Actors.Session;
 using RobotActors.Actors.Transitions;
 using RobotActors.Actors.Weights;
+using RobotActors.Datasets.Images;
 
 namespace RobotActors.Actors.Tests.Wire;
 
@@ -21,7 +22,7 @@ public sealed class WireGoldenBytesTests : IDisposable
 
     private static StepRecord Step() => new(2, 5,
         new Observation(new Dictionary<string, float[]> { ["observation.state"] = [1.5f, -2f] },
-            new Dictionary<string, CameraImage> { ["observation.images.front"] = new(1, 2, 3, [1, 2, 3, 4, 5, 6]) }),
+            new Dictionary<string, ImageFrame> { ["observation.images.front"] = new(1, 2, 3, [1, 2, 3, 4, 5, 6]) }),
         [0.25f], 1f, true, false, true, -0.5f, 7, At, null);
 
     // Worked out by hand from the layout (little-endian; strings 7-bit-length-prefixed UTF-8; counts int32;
@@ -52,9 +53,9 @@ public sealed class WireGoldenBytesTests : IDisposable
     {
         var pixels = new byte[128 * 128 * 3];
         new Random(5).NextBytes(pixels);
-        var image = new CameraImage(128, 128, 3, pixels);
+        var image = new ImageFrame(128, 128, 3, pixels);
         var observation = new Observation(new Dictionary<string, float[]> { ["observation.state"] = new float[18] },
-            new Dictionary<string, CameraImage> { ["observation.images.front"] = image, ["observation.images.wrist"] = image });
+            new Dictionary<string, ImageFrame> { ["observation.images.front"] = image, ["observation.images.wrist"] = image });
         var steps = Enumerable.Range(0, 20).Select(i => Step() with { Index = i, Observation = observation }).ToList();
         var batch = new TransitionBatch("session-arm", 100, 12, steps);
         var bytes = WireFormat.Default.Write(batch);

@@ -38,6 +38,8 @@ internal static class WireSamples
         if (type == typeof(byte)) return (byte)(seed % 251);
         if (type == typeof(DateTimeOffset)) return new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.FromHours(2)).AddMilliseconds(seed * 1001);
         if (type == typeof(TimeSpan)) return TimeSpan.FromMilliseconds(seed * 13);
+        if (type == typeof(RobotActors.Datasets.Images.ImageFrame))
+            return new RobotActors.Datasets.Images.ImageFrame(2, 3, 1, Enumerable.Range(0, 6).Select(i => (byte)(i + seed)).ToArray());
         if (type == typeof(Akka.Actor.IActorRef)) return ActorRef ?? throw new InvalidOperationException("set WireSamples.ActorRef first");
         if (type.IsEnum)
         {
