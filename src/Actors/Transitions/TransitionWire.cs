@@ -7,13 +7,8 @@ namespace RobotActors.Actors.Transitions;
 internal sealed class TransitionWire : IWireFamily
 {
     public void Register(WireFormat format) => format
-        .Add("ra.transitions.batch.v1", (w, m) =>
-        {
-            w.String(m.ProducerId);
-            w.Long(m.FirstStepSeqNr);
-            w.Long(m.JournalSeqNr);
-            w.List(m.Steps, StepCodec.Write);
-        }, r => new TransitionBatch(r.String(), r.Long(), r.Long(), r.List(StepCodec.Read)))
+        .Add("ra.transitions.batch.v1", (w, m) => WriteSteps(w, m.ProducerId, m.FirstStepSeqNr, m.JournalSeqNr, m.Steps),
+            r => new TransitionBatch(r.String(), r.Long(), r.Long(), r.List(StepCodec.Read)))
         .Add("ra.transitions.inbox-available.v1", (w, m) => w.ActorRef(m.Inbox), r => new TransitionInboxAvailable(r.ActorRef()))
         .Add("ra.transitions.find-inbox.v1", (w, m) => w.ActorRef(m.Feeder), r => new FindTransitionInbox(r.ActorRef()))
         .Add("ra.transitions.register-producer.v1", (w, m) =>
@@ -38,13 +33,8 @@ internal sealed class TransitionWire : IWireFamily
             w2.Bool(p.Connected);
         }), r => new TransitionInboxStatus(r.List(r2 => new TransitionProducerStatus(r2.String(), r2.Long(), r2.Long(), r2.Long(), r2.Bool()))))
         // The inbox's journal: the learner's durable copy of every accepted step, and its marks.
-        .Add("ra.transitions.received.v1", (w, e) =>
-        {
-            w.String(e.ProducerId);
-            w.Long(e.FirstStepSeqNr);
-            w.Long(e.JournalSeqNr);
-            w.List(e.Steps, StepCodec.Write);
-        }, r => new TransitionsReceived(r.String(), r.Long(), r.Long(), r.List(StepCodec.Read)))
+        .Add("ra.transitions.received.v1", (w, e) => WriteSteps(w, e.ProducerId, e.FirstStepSeqNr, e.JournalSeqNr, e.Steps),
+            r => new TransitionsReceived(r.String(), r.Long(), r.Long(), r.List(StepCodec.Read)))
         .Add("ra.transitions.inbox-snapshot.v1", (w, s) => w.Map(s.Marks, (w2, m) =>
         {
             w2.Long(m.NextStepSeqNr);
@@ -52,4 +42,13 @@ internal sealed class TransitionWire : IWireFamily
             w2.Long(m.MissingSteps);
         }), r => new TransitionInboxState(System.Collections.Immutable.ImmutableDictionary.CreateRange(
             r.Map(r2 => new ProducerMark(r2.Long(), r2.Long(), r2.Long())))));
+
+    /// <summary>A run of one producer's steps: the layout of a batch on the wire and of its copy in the inbox's journal.</summary>
+    private static void WriteSteps(WireWriter w, string producerId, long firstStepSeqNr, long journalSeqNr, IReadOnlyList<StepRecord> steps)
+    {
+        w.String(producerId);
+        w.Long(firstStepSeqNr);
+        w.Long(journalSeqNr);
+        w.List(steps, StepCodec.Write);
+    }
 }
