@@ -33,7 +33,7 @@ public sealed class RobotActorsNode : IAsyncDisposable
 
     /// <summary>The commands every node serves.</summary>
     public static IEnumerable<IGatewayCommand> CoreCommands() =>
-        [new StatusCommand(), new NodesCommand(), new RobotsCommand(), new RobotCommand(), new MotorsCommand(), new TorqueCommand()];
+        [new StatusCommand(), new NodesCommand(), new RobotsCommand(), new RobotCommand(), new MotorsCommand(), new TorqueCommand(), new SessionsCommand()];
 
     public static RobotActorsNode Start(RobotActorsSettings settings, string version, Config? userAkka = null, IEnumerable<IGatewayCommand>? commands = null)
     {
