@@ -55,7 +55,11 @@ public sealed class TransitionFeeder : ReceiveActor, IWithTimers
         _producerId = producerId;
         _settings = settings;
 
-        Receive<SessionRecovered>(r => (_durableSteps, _journalEnd) = (r.DurableSteps, r.JournalSeqNr));
+        Receive<SessionRecovered>(r =>
+        {
+            (_durableSteps, _journalEnd) = (r.DurableSteps, r.JournalSeqNr);
+            if (_inbox is not null && _consumer is null) _inbox.Tell(new RegisterTransitionProducer(_producerId, Self)); // heard of it while recovering
+        });
         Receive<StepsDurable>(Durable);
         Receive<TransitionInboxAvailable>(Available);
         Receive<SubscribeAck>(_ => { });
@@ -115,8 +119,8 @@ public sealed class TransitionFeeder : ReceiveActor, IWithTimers
     private void Available(TransitionInboxAvailable available)
     {
         if (_consumer is not null && available.Inbox.Equals(_inbox)) return;
-        if (_durableSteps < 0) return; // the session has not recovered yet; the next announcement will do
         _inbox = available.Inbox;
+        if (_durableSteps < 0) return; // the session has not recovered yet; it registers once it has
         available.Inbox.Tell(new RegisterTransitionProducer(_producerId, Self));
     }
 
