@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Configuration;
 using RobotActors.Actors.Hosting;
 using RobotActors.Actors.Transitions;
 
@@ -10,10 +11,19 @@ namespace RobotActors.Actors.Tests.Transitions;
 /// <summary>Nodes of one cluster on loopback, each its own actor system with real remoting, serializer and SQLite journal.</summary>
 internal static class LoopbackCluster
 {
-    public static async Task<RobotActorsNode> StartAsync(string dataDir, string role, RobotActorsNode? seed = null, string extra = "")
+    /// <summary>
+    /// A cluster whose oldest node downs an unreachable one after 2 s instead of the default 20 s, so a test can
+    /// hard-stop a node and see the survivor carry on (the survivor is the seed, the oldest).
+    /// </summary>
+    public static readonly Config QuickDowning = ConfigurationFactory.ParseString("""
+        akka.cluster.split-brain-resolver { active-strategy = keep-oldest, stable-after = 2s }
+        akka.cluster.failure-detector { heartbeat-interval = 500ms, acceptable-heartbeat-pause = 2s }
+        """);
+
+    public static async Task<RobotActorsNode> StartAsync(string dataDir, string role, RobotActorsNode? seed = null, string extra = "", Config? akka = null)
     {
         var seeds = seed is null ? "" : $"robotactors.node.seed-nodes = [\"127.0.0.1:{seed.Address.Port}\"]";
-        var node = RobotActorsNode.Start(TestSettings.Create(dataDir, $"robotactors.node.roles = [{role}]\n{seeds}\n{extra}\n{Environment.GetEnvironmentVariable("RA_TEST_EXTRA")}"), "test");
+        var node = RobotActorsNode.Start(TestSettings.Create(dataDir, $"robotactors.node.roles = [{role}]\n{seeds}\n{extra}\n{Environment.GetEnvironmentVariable("RA_TEST_EXTRA")}"), "test", akka);
         await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
         return node;
     }
