@@ -84,7 +84,8 @@ public sealed class TransitionDeliveryTests : IDisposable
     [Fact]
     public async Task A_robot_node_restarted_after_everything_was_confirmed_goes_on_delivering()
     {
-        var transitions = TransitionSettings.Default;
+        // Chunks far smaller than a batch, so every batch crosses as several reliable-delivery chunks and is reassembled.
+        var transitions = TransitionSettings.Default with { ChunkBytes = 8 << 10 };
         var accepted = new ConcurrentQueue<long>();
         await using var learner = await StartAsync(_learnerDir.Path, "learner");
         var inbox = StartInbox(learner, accepted, transitions);
