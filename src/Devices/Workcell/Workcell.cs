@@ -5,6 +5,7 @@ using RobotActors.Devices.Motors;
 using RobotActors.Devices.Robots;
 using RobotActors.Devices.Workcell.Geometry;
 using RobotActors.Devices.Workcell.Physics;
+using RobotActors.Devices.Workcell.Rendering;
 using RobotActors.Devices.Workcell.Tasks;
 
 namespace RobotActors.Devices.Workcell;
@@ -43,6 +44,7 @@ public sealed class Workcell : IDisposable
     private volatile bool _driving;
     private long _episode = -1;
     private long _lagSteps;
+    private WorkcellScene? _scene;
 
     public Workcell(WorkcellOptions? options = null)
     {
@@ -294,7 +296,7 @@ public sealed class Workcell : IDisposable
             for (var k = 0; k < _maps.Length; k++) joints[_maps[k].Name] = AngleToStack(k, World.Q[_bodyOfMotor[k]]);
             return new WorkcellState
             {
-                Time = World.Time, Episode = Episode, EndEffector = ee, CubePosition = cube.Position, CubeYaw = cube.Yaw,
+                Time = World.Time, Episode = Episode, EndEffector = ee, JawCenter = World.JawCenter, CubePosition = cube.Position, CubeYaw = cube.Yaw,
                 CubeSize = cube.Size, CubeHeld = World.CubeHeld, CubeOnTable = onTable,
                 CubeLost = !overTable || cube.Position.Z < -0.01, Joints = joints, ArmTouchesTable = World.ArmTouchesTable,
                 Task = Task.Name, Success = Task.IsSuccess(ee, cube.Position, cube.Half, World.CubeHeld, onTable),
@@ -309,6 +311,35 @@ public sealed class Workcell : IDisposable
         {
             Synchronize();
             return World.Cube.Position.ToArray();
+        }
+    }
+
+    // ---- cameras ----
+
+    /// <summary>The drawable scene (built on first use).</summary>
+    public WorkcellScene Scene
+    {
+        get
+        {
+            lock (_gate) return _scene ??= new WorkcellScene(Mechanism, Task, World.Settings, World.Cube.Size);
+        }
+    }
+
+    /// <summary>A camera of this workcell for a configured camera name (see <see cref="CameraViewpoint.ForName"/>), at the configured size.</summary>
+    public WorkcellCamera Camera(string name, int width, int height, int fps = 30) =>
+        new(this, CameraViewpoint.ForName(name), width, height, fps);
+
+    public WorkcellCamera Camera(CameraViewpoint viewpoint, int width, int height, int fps = 30) => new(this, viewpoint, width, height, fps);
+
+    /// <summary>The camera's world pose and the scene's state now (runs booked time first).</summary>
+    public (Pose Camera, SceneSnapshot Scene) Snapshot(CameraViewpoint viewpoint)
+    {
+        lock (_gate)
+        {
+            Synchronize();
+            var bodies = World.BodyPoses.ToArray();
+            var camera = viewpoint.OnGripper ? bodies[Mechanism.GripperBody] * viewpoint.Mount : viewpoint.Mount;
+            return (camera, new SceneSnapshot(bodies, World.Cube.Position, World.Cube.Yaw));
         }
     }
 

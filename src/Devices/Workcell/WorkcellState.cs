@@ -12,6 +12,8 @@ public sealed record WorkcellState
     public required long Episode { get; init; }
     /// <summary>The gripper frame (LeRobot's end effector) in the base frame.</summary>
     public required Vec3 EndEffector { get; init; }
+    /// <summary>Midway between the jaws: the middle of what closed jaws push with.</summary>
+    public required Vec3 JawCenter { get; init; }
     public required Vec3 CubePosition { get; init; }
     public required double CubeYaw { get; init; }
     public required double CubeSize { get; init; }

@@ -93,6 +93,9 @@ public sealed class ArmMechanism
         if (palm.Count == 0) throw new ArgumentException($"Link '{bodies[GripperBody].Link}' has no collision shape to serve as the fixed jaw.");
         var fixedJaw = palm.MinBy(s => (Vec3.From(s.Origin.P) - tcp).Length)!;
         FixedJawSpheres = CollisionSpheres.FromShape(fixedJaw).ToArray();
+        FixedJawCenter = Vec3.From(fixedJaw.Origin.P);
+        var moving = bodies[MovingJaw].Spheres;
+        MovingJawCenter = moving.Length == 0 ? Vec3.Zero : moving.Aggregate(Vec3.Zero, (acc, sp) => acc + sp.Center) / moving.Length;
         var jawSet = FixedJawSpheres.ToHashSet();
         // The fixed jaw's spheres are the gripper body's too; mark them so contacts know which is which.
         FixedJawFlags = bodies[GripperBody].Spheres.Select(jawSet.Contains).ToArray();
@@ -110,6 +113,9 @@ public sealed class ArmMechanism
     public int GripperBody { get; }
     public int MovingJaw { get; }
     public LocalSphere[] FixedJawSpheres { get; }
+    /// <summary>Centre of the fixed jaw (gripper body frame) and of the moving jaw (its own frame).</summary>
+    public Vec3 FixedJawCenter { get; }
+    public Vec3 MovingJawCenter { get; }
     /// <summary>Per sphere of the gripper body: whether it belongs to the fixed jaw.</summary>
     public bool[] FixedJawFlags { get; }
 

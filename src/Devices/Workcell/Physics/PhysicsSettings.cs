@@ -41,7 +41,7 @@ public sealed record PhysicsSettings
     public double ReleaseAngle { get; init; } = 0.02;
 
     // Table (its surface is z = 0 of the arm's base frame)
-    public double TableMinX { get; init; } = -0.20;
+    public double TableMinX { get; init; } = -0.30;
     public double TableMaxX { get; init; } = 0.60;
     public double TableMinY { get; init; } = -0.40;
     public double TableMaxY { get; init; } = 0.40;

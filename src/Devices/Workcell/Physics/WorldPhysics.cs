@@ -69,6 +69,9 @@ public sealed class WorldPhysics
     public Pose EndEffector => (_arm.EndEffectorBody < 0 ? Pose.Identity : _poses[_arm.EndEffectorBody]) * _arm.EndEffectorOffset;
     public Pose GripperPose => _poses[_arm.GripperBody];
 
+    /// <summary>Midway between the two jaws' centres (the middle of what closed jaws push with).</summary>
+    public Vec3 JawCenter => (_poses[_arm.GripperBody].Apply(_arm.FixedJawCenter) + _poses[_arm.MovingJaw].Apply(_arm.MovingJawCenter)) * 0.5;
+
     /// <summary>Places the arm (angles in body order, clamped to the joint limits) at rest; lets go of the cube.</summary>
     public void SetJoints(ReadOnlySpan<double> angles)
     {

@@ -27,13 +27,15 @@ public sealed record WorkcellTask
     /// <summary>The marked zone of push_cube: centre (x, y) and side length (m); drawn on the table for every task that has one.</summary>
     public double[]? ZoneCenter { get; init; }
     public double ZoneSize { get; init; } = 0.08;
+    /// <summary>The task's episode length (LeRobot's control_time_s) when a config sets none.</summary>
+    public double EpisodeSeconds { get; init; } = 20;
 
     /// <summary>The task's defaults: where the cube starts, and push_cube's zone.</summary>
     public static WorkcellTask Named(string name) => name switch
     {
-        ReachCube => new WorkcellTask { Name = name, SpawnMin = [0.16, -0.08], SpawnMax = [0.26, 0.08] },
+        ReachCube => new WorkcellTask { Name = name, SpawnMin = [0.16, -0.08], SpawnMax = [0.26, 0.08], EpisodeSeconds = 5 },
         PickLiftCube => new WorkcellTask { Name = name, SpawnMin = [0.16, -0.08], SpawnMax = [0.26, 0.08] },
-        PushCube => new WorkcellTask { Name = name, SpawnMin = [0.18, 0.02], SpawnMax = [0.26, 0.10], ZoneCenter = [0.22, -0.09] },
+        PushCube => new WorkcellTask { Name = name, SpawnMin = [0.18, 0.02], SpawnMax = [0.26, 0.10], ZoneCenter = [0.22, -0.09], EpisodeSeconds = 30 },
         _ => throw new ArgumentException($"Unknown workcell task '{name}'. Tasks: {string.Join(", ", Names)}."),
     };
 
