@@ -271,6 +271,16 @@ public sealed class Workcell : IDisposable
         }
     }
 
+    /// <summary>Puts the cube somewhere at rest (its centre, its yaw), out of the gripper: for tests and scripted scenes.</summary>
+    public void PlaceCube(Vec3 center, double yaw = 0)
+    {
+        lock (_gate)
+        {
+            Synchronize();
+            World.PlaceCube(center, yaw);
+        }
+    }
+
     private double StackToAngle(int motor, double value) => _maps[motor].IsGripper
         ? _maps[motor].AngleOfPresent(_maps[motor].Calibration.RangeMin + value / 100 * (_maps[motor].Calibration.RangeMax - _maps[motor].Calibration.RangeMin))
         : value * Math.PI / 180;

@@ -108,7 +108,6 @@ public sealed class ScriptedOperator : IEventTeleoperator
         _interventionLeft = 0;
         _outwardTicks = 0;
         _recent.Clear();
-        _policyAction = null;
         _successPressed = _failurePressed = _rerecordPressed = false;
         _pendingSuccess = _pendingFailure = _pendingRerecord = false;
     }
