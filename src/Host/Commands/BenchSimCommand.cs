@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Diagnostics;
+using RobotActors.Devices.Bench;
+using RobotActors.Devices.Kinematics;
+using RobotActors.Devices.Robots;
+using RobotActors.Devices.Workcell;
+using RobotActors.Devices.Workcell.Rendering;
+using RobotActors.Devices.Workcell.Tasks;
+
+namespace RobotActors.Host.Commands;
+
+/// <summary>`robotactors bench sim`: the simulated workcell's physics steps/s, rendered frames/s and control-step real-time factor.</summary>
+public static class BenchSimCommand
+{
+    public static Command Create()
+    {
+        var robot = new Option<string>("--robot") { Description = "Arm to simulate: so101 or so100.", DefaultValueFactory = _ => "so101" };
+        var seconds = new Option<double>("--seconds") { Description = "Measurement time of each figure.", DefaultValueFactory = _ => 3 };
+        var fps = new Option<int>("--fps") { Description = "Control rate of the control-step figure (LeRobot's HIL-SERL runs at 10).", DefaultValueFactory = _ => 10 };
+        var cpus = new Option<int>("--cpus") { Description = "Pin the process to this many cores (1: the goal is stated for one core; 0: no pinning).", DefaultValueFactory = _ => 1 };
+        var command = new Command("sim", "Simulated workcell: physics steps/s, frames/s with two 128×128 and two 640×480 cameras, and the real-time factor of a full control step.")
+        {
+            robot, seconds, fps, cpus,
+        };
+        command.SetAction(parse => MotorsCommand.Guard(() =>
+        {
+            var duration = TimeSpan.FromSeconds(parse.GetValue(seconds));
+            if (duration <= TimeSpan.Zero) throw new ArgumentException($"--seconds {parse.GetValue(seconds)}: give a positive time.");
+            var rate = parse.GetValue(fps);
+            if (rate is < 1 or > 1000) throw new ArgumentException($"--fps {rate}: give 1..1000.");
+            var pinned = Pin(parse.GetValue(cpus));
+            var calibration = Directory.CreateTempSubdirectory("robotactors-bench-sim-");
+            try
+            {
+                using var workcell = new Workcell(new WorkcellOptions { Robot = parse.GetValue(robot)!, Task = WorkcellTask.PickLiftCube });
+                workcell.SaveCalibration(calibration.FullName, "bench");
+                using var arm = new Arm(new ArmConfig { Type = workcell.Spec.Type, Port = workcell.PortPath, Id = "bench", CalibrationDir = calibration.FullName });
+                arm.Connect();
+                var kinematics = new RobotKinematics(workcell.Model, "gripper_frame_link", workcell.MotorNames.Where(n => n != "gripper").ToList());
+                Console.WriteLine($"bench sim: {workcell.Spec.Type} on {workcell.PortPath}, physics step {workcell.World.Settings.TimeStep * 1000:F1} ms, " +
+                    $"{(pinned > 0 ? $"pinned to {pinned} core{(pinned > 1 ? "s" : "")}" : "not pinned")}, {Environment.ProcessorCount} cores visible");
+
+                var (idle, holding) = WorkcellBenchmark.PhysicsStepsPerSecond(workcell, arm, kinematics, duration);
+                Console.WriteLine($"  physics           {idle,10:F0} steps/s arm still, {holding,8:F0} steps/s holding the lifted cube ({holding * workcell.World.Settings.TimeStep:F0}x real time)");
+                foreach (var (w, h) in new[] { (128, 128), (640, 480) })
+                {
+                    var cameras = new[] { workcell.Camera("front", w, h), workcell.Camera("wrist", w, h) };
+                    var frames = WorkcellBenchmark.FramesPerSecond(cameras, duration);
+                    Console.WriteLine($"  render {w}x{h,-4}   {frames,10:F0} frames/s (front + wrist in turn: {frames / 2:F0} pairs/s)");
+                }
+                foreach (var (w, h) in new[] { (128, 128), (640, 480) })
+                {
+                    var cameras = new[] { workcell.Camera("front", w, h), workcell.Camera("wrist", w, h) };
+                    var f = WorkcellBenchmark.ControlSteps(workcell, arm, kinematics, cameras, rate, duration);
+                    Console.WriteLine($"  control {rate} Hz, 2 cameras {w}x{h}: {f.RealTimeFactor,6:F1}x real time ({f.Steps / f.Seconds:F0} steps/s, step p50 {f.P50Ms:F2} ms p99 {f.P99Ms:F2} ms; " +
+                        $"bus read + write, {1000.0 / rate:F0} ms of physics, both cameras, operator + IK; {f.Successes} picks in {f.Episodes} episodes)");
+                    if (w == 128)
+                        Console.WriteLine($"  goal ≥ 20x real time at 10 Hz with two 128x128 cameras on one core: {(f.RealTimeFactor >= 20 && rate == 10 ? "met" : "NOT met")}");
+                }
+                return 0;
+            }
+            finally
+            {
+                calibration.Delete(true);
+            }
+        }));
+        return command;
+    }
+
+    /// <summary>Restricts the process to the first <paramref name="cores"/> cores (Linux and Windows); 0 leaves it alone.</summary>
+    private static int Pin(int cores)
+    {
+        if (cores <= 0) return 0;
+        if (cores > Environment.ProcessorCount) throw new ArgumentException($"--cpus {cores}: this machine shows {Environment.ProcessorCount}.");
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows()) return 0;
+        Process.GetCurrentProcess().ProcessorAffinity = (nint)((1L << cores) - 1);
+        return cores;
+    }
+}
