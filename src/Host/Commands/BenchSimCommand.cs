@@ -38,7 +38,9 @@ public static class BenchSimCommand
                 arm.Connect();
                 var kinematics = new RobotKinematics(workcell.Model, "gripper_frame_link", workcell.MotorNames.Where(n => n != "gripper").ToList());
                 Console.WriteLine($"bench sim: {workcell.Spec.Type} on {workcell.PortPath}, physics step {workcell.World.Settings.TimeStep * 1000:F1} ms, " +
-                    $"{(pinned > 0 ? $"pinned to {pinned} core{(pinned > 1 ? "s" : "")}" : "not pinned")}, {Environment.ProcessorCount} cores visible");
+                    $"{(pinned > 0 ? $"pinned to {pinned} core{(pinned > 1 ? "s" : "")}" : "not pinned")}, {Environment.ProcessorCount} cores visible, load average {LoadAverage()}");
+                if (IsUnoptimized(typeof(Workcell)))
+                    Console.WriteLine("  note: this is a Debug build (JIT optimizations off); the figures are several times lower than a Release build's (dotnet run -c Release).");
 
                 var (idle, holding) = WorkcellBenchmark.PhysicsStepsPerSecond(workcell, arm, kinematics, duration);
                 Console.WriteLine($"  physics           {idle,10:F0} steps/s arm still, {holding,8:F0} steps/s holding the lifted cube ({holding * workcell.World.Settings.TimeStep:F0}x real time)");
@@ -65,6 +67,17 @@ public static class BenchSimCommand
             }
         }));
         return command;
+    }
+
+    private static bool IsUnoptimized(Type type) =>
+        type.Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false).OfType<DebuggableAttribute>().Any(a => a.IsJITOptimizerDisabled);
+
+    /// <summary>The 1-minute load average (Linux), so figures from a busy machine say so.</summary>
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "unknown"; }
+        catch (UnauthorizedAccessException) { return "unknown"; }
     }
 
     /// <summary>Restricts the process to the first <paramref name="cores"/> cores (Linux and Windows); 0 leaves it alone.</summary>
