@@ -22,13 +22,14 @@ public sealed class OperatorTests(ITestOutputHelper output)
 {
     private const int Fps = 10;
 
-    private static (int Successes, List<RolloutResult> Results) Episodes(string task, bool scripted, int episodes, int seed)
+    private static (int Successes, List<RolloutResult> Results) Episodes(string task, bool scripted, int episodes, int seed,
+        string robot = "so101_follower", int fps = Fps, double stepSize = 0.02)
     {
-        using var sim = new SimArm(new WorkcellOptions { Task = task, Seed = seed });
-        var options = new ScriptedOperatorOptions { Seed = seed, Fps = Fps };
-        var rollout = new WorkcellRollout(sim.Cell, sim.Arm, sim.Kinematics, new EndEffectorBounds(options.BoundsMin, options.BoundsMax), options.StepSizes, Fps);
+        using var sim = new SimArm(new WorkcellOptions { Robot = robot, Task = task, Seed = seed });
+        var options = new ScriptedOperatorOptions { Seed = seed, Fps = fps, StepSizes = [stepSize, stepSize, stepSize] };
+        var rollout = new WorkcellRollout(sim.Cell, sim.Arm, sim.Kinematics, new EndEffectorBounds(options.BoundsMin, options.BoundsMax), options.StepSizes, fps);
         using IEventTeleoperator teleop = scripted ? new ScriptedOperator(sim.Cell, options) : new RandomOperator(seed);
-        var steps = (int)(sim.Cell.Task.EpisodeSeconds * Fps);
+        var steps = (int)(sim.Cell.Task.EpisodeSeconds * fps);
         var results = Enumerable.Range(0, episodes).Select(_ => rollout.RunEpisode(teleop, steps)).ToList();
         return (results.Count(r => r.Success), results);
     }
@@ -46,6 +47,16 @@ public sealed class OperatorTests(ITestOutputHelper output)
         var (lucky, _) = Episodes(task, scripted: false, randomEpisodes, seed: 2000);
         output.WriteLine($"{task}: random {lucky}/{randomEpisodes}");
         Assert.True(lucky <= 0.2 * randomEpisodes, $"{task}: random actions solved {lucky}/{randomEpisodes}");
+    }
+
+    [Theory]
+    [InlineData("so101_follower", 30, 0.007)] // LeRobot's teleoperation rate, with step sizes scaled to it
+    [InlineData("so100_follower", 10, 0.02)]
+    public void Pick_and_lift_works_at_30_hz_and_on_the_so100(string robot, int fps, double stepSize)
+    {
+        var (solved, results) = Episodes("pick_lift_cube", scripted: true, 4, seed: 3000, robot, fps, stepSize);
+        output.WriteLine($"{robot} at {fps} Hz: {solved}/4, steps {string.Join(",", results.Select(r => r.Steps))}");
+        Assert.Equal(4, solved);
     }
 
     [LongRunFact]
