@@ -264,7 +264,7 @@ public sealed class Workcell : IDisposable
             var start = joints ?? ResetJoints;
             if (start.Count != _maps.Length) throw new ArgumentException($"Reset needs {_maps.Length} joint values, got {start.Count}.");
             Span<double> angles = stackalloc double[_maps.Length];
-            for (var k = 0; k < _maps.Length; k++) angles[_bodyOfMotor[k]] = StackToAngle(k, start[k]);
+            for (var k = 0; k < _maps.Length; k++) angles[_bodyOfMotor[k]] = _maps[k].AngleOfStackValue(start[k]);
             World.SetJoints(angles);
             for (var k = 0; k < _servos.Length; k++)
                 _servos[k].PlaceShaft(_maps[k].ShaftOf(World.Q[_bodyOfMotor[k]]));
@@ -281,14 +281,6 @@ public sealed class Workcell : IDisposable
         }
     }
 
-    private double StackToAngle(int motor, double value) => _maps[motor].IsGripper
-        ? _maps[motor].AngleOfPresent(_maps[motor].Calibration.RangeMin + value / 100 * (_maps[motor].Calibration.RangeMax - _maps[motor].Calibration.RangeMin))
-        : value * Math.PI / 180;
-
-    private double AngleToStack(int motor, double angle) => _maps[motor].IsGripper
-        ? (_maps[motor].PresentOf(angle) - _maps[motor].Calibration.RangeMin) / (_maps[motor].Calibration.RangeMax - _maps[motor].Calibration.RangeMin) * 100
-        : angle * 180 / Math.PI;
-
     // ---- ground truth ----
 
     /// <summary>The ground truth now (runs booked time first).</summary>
@@ -303,7 +295,7 @@ public sealed class Workcell : IDisposable
             var overTable = cube.Position.X >= s.TableMinX && cube.Position.X <= s.TableMaxX && cube.Position.Y >= s.TableMinY && cube.Position.Y <= s.TableMaxY;
             var onTable = !World.CubeHeld && overTable && Math.Abs(cube.Position.Z - cube.Half) < 0.002;
             var joints = new Dictionary<string, double>();
-            for (var k = 0; k < _maps.Length; k++) joints[_maps[k].Name] = AngleToStack(k, World.Q[_bodyOfMotor[k]]);
+            for (var k = 0; k < _maps.Length; k++) joints[_maps[k].Name] = _maps[k].StackValueOfAngle(World.Q[_bodyOfMotor[k]]);
             return new WorkcellState
             {
                 Time = World.Time, Episode = Episode, EndEffector = ee, JawCenter = World.JawCenter, CubePosition = cube.Position, CubeYaw = cube.Yaw,

@@ -141,3 +141,35 @@ public sealed class PhysicsTests
         Assert.Contains(1.0, first.Where((_, i) => i % (6 + 8 + 6) == 6 + 7)); // the cube was grasped along the way
     }
 }
+
+/// <summary>The real-time clock: a driver thread moves the world without Advance, at most time_scale × the wall clock.</summary>
+public sealed class RealTimeClockTests
+{
+    [Fact]
+    public void In_real_time_the_world_moves_on_its_own_and_stops_when_switched_back_to_lockstep()
+    {
+        using var sim = new SimArm();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var before = sim.Cell.Time;
+        sim.Cell.StartRealTime(timeScale: 4);
+        Assert.Throws<InvalidOperationException>(() => sim.Cell.Advance(0.1));
+        var goal = sim.Arm.GetObservation();
+        goal["shoulder_pan.pos"] += 20;
+        sim.Arm.SendAction(goal);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Math.Abs(sim.Arm.GetObservation()["shoulder_pan.pos"] - goal["shoulder_pan.pos"]) > 1 && DateTime.UtcNow < deadline)
+            Thread.Sleep(10);
+        var moved = sim.Cell.Time - before;
+        Assert.True(moved > 0.05, $"the world ran {moved:F3} s on its own");
+        Assert.True(moved <= 4 * clock.Elapsed.TotalSeconds + 0.01, $"{moved:F3} simulated s in {clock.Elapsed.TotalSeconds:F3} wall s at 4x");
+        Assert.InRange(sim.Arm.GetObservation()["shoulder_pan.pos"] - goal["shoulder_pan.pos"], -1, 1);
+
+        sim.Cell.StopRealTime();
+        var frozen = sim.Cell.Time;
+        Thread.Sleep(100);
+        Assert.Equal(frozen, sim.Cell.Time);
+        sim.Cell.Advance(0.5);
+        sim.Arm.GetObservation();
+        Assert.Equal(frozen + 0.5, sim.Cell.Time, 9);
+    }
+}
