@@ -76,7 +76,8 @@ public sealed class EmulatedServo
             var speedLimit = Family.SpeedLimit is { } limit && Get(limit) is var v and > 0 ? Math.Min(v, MaxSpeedStepsPerSecond) : MaxSpeedStepsPerSecond;
             var torque = Get(Family.EffortLimit) / 1000.0;
             if (Family == ServoFamily.Feetech) torque = Math.Min(torque, Get("Max_Torque_Limit") / 1000.0); // the EEPROM cap bounds the RAM limit
-            var (p, d) = Family == ServoFamily.Feetech ? (Get("P_Coefficient"), Get("D_Coefficient")) : (Get("Position_P_Gain") / 50, Get("Position_D_Gain") / 50);
+            // Worlds model Feetech gains (P/D coefficients); a DYNAMIXEL servo reports LeRobot's Feetech defaults (P 16, D 32).
+            var (p, d) = Family == ServoFamily.Feetech ? (Get("P_Coefficient"), Get("D_Coefficient")) : (16, 32);
             return new ServoCommand(TorqueEnabled, GoalActual(), speedLimit, p, d, Math.Clamp(torque, 0, 1));
         }
     }

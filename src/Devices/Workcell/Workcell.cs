@@ -97,6 +97,17 @@ public sealed class Workcell : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// Writes the arm's calibration where the robot stack will look for this config's arm: its
+    /// calibration_dir, else LeRobot's calibration folder ($HF_LEROBOT_CALIBRATION/robots/so_follower/&lt;id&gt;.json).
+    /// </summary>
+    public string SaveCalibration(ArmConfig config)
+    {
+        using var arm = new Arm(config);
+        CalibrationFile.Save(arm.CalibrationPath, Calibration);
+        return arm.CalibrationPath;
+    }
+
     // ---- time ----
 
     /// <summary>Lockstep: books <paramref name="seconds"/> of simulated time (run at the next bus read or query).</summary>

@@ -42,6 +42,25 @@ public sealed class ArmModelTests
     }
 
     [Fact]
+    public void The_calibration_is_written_where_the_arm_of_a_config_looks_for_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("ra-simcal-");
+        try
+        {
+            using var cell = new RobotActors.Devices.Workcell.Workcell();
+            var config = new ArmConfig { Type = "so101_follower", Port = cell.PortPath, Id = "follower", CalibrationDir = dir.FullName };
+            var path = cell.SaveCalibration(config);
+            Assert.Equal(Path.Combine(dir.FullName, "follower.json"), path);
+            using var arm = new Arm(config);
+            Assert.Equal(cell.Calibration.OrderBy(kv => kv.Key), arm.Calibration!.OrderBy(kv => kv.Key));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public void Sim_calibration_maps_raw_ticks_to_the_urdf_angles_the_way_lerobot_normalizes()
     {
         var model = ArmModels.Load("so101_follower");
