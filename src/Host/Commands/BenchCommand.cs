@@ -17,6 +17,7 @@ public static class BenchCommand
             BenchDatasetCommand.Create(),
             BenchSacCommand.Create(),
             BenchRuntimeCommand.Create(),
+            BenchSimCommand.Create(),
         })
         {
             bench.Add(sub);
