@@ -51,6 +51,11 @@ public static class MotorsCommand
     internal static int Guard(Func<int> action)
     {
         try { return action(); }
+        catch (CalibrationException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
         catch (Exception e) when (e is IOException or ArgumentException or KeyNotFoundException or MotorErrorException or NotSupportedException or InvalidOperationException or InvalidDataException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
