@@ -66,18 +66,24 @@ public static class TrainCommand
                 var outputDir = parseResult.GetValue(output)
                     ?? Path.Combine("outputs", "train", $"{DateTime.Now:yyyy-MM-dd_HH-mm-ss}_{config?.Type ?? "resume"}");
                 var datasetRoot = parseResult.GetValue(root)!;
-                var dataset = new LeRobotPolicyDataset(LeRobotDataset.Open(datasetRoot));
                 var options = new TrainOptions
                 {
                     OutputDir = outputDir, Steps = parseResult.GetValue(steps), BatchSize = parseResult.GetValue(batch),
                     SaveFreq = parseResult.GetValue(saveFreq), LogFreq = parseResult.GetValue(logFreq), Seed = parseResult.GetValue(seed),
                     Resume = isResume, DatasetRoot = Path.GetFullPath(datasetRoot),
                 };
+                PolicyTrainer.CheckOptions(options);
+                var dataset = new LeRobotPolicyDataset(LeRobotDataset.Open(datasetRoot));
                 var result = new PolicyTrainer(Console.WriteLine).Run(config, dataset, options);
                 Console.WriteLine($"Done: step {result.Step}, last checkpoint {result.LastCheckpoint}");
                 return 0;
             }
-            catch (Exception e) when (e is PolicyConfigException or ArgumentException or InvalidOperationException
+            catch (PolicyConfigException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException
                                           or IOException or InvalidDataException or KeyNotFoundException
                                           or RobotActors.Datasets.DatasetFormatException)
             {

@@ -21,8 +21,7 @@ public sealed class PolicyTrainer(Action<string> report)
     /// <summary>Trains; on resume the config comes from the last checkpoint and <paramref name="config"/> may be null.</summary>
     public Result Run(PreTrainedConfig? config, IPolicyDataset dataset, TrainOptions options)
     {
-        if (options.Steps < 1) throw new ArgumentException("--steps must be at least 1");
-        if (options.BatchSize < 1) throw new ArgumentException("--batch_size must be at least 1");
+        CheckOptions(options);
         if (dataset.Count < 2) throw new ArgumentException($"the dataset has {dataset.Count} frames; training needs at least 2");
 
         PreTrainedPolicy policy;
@@ -69,6 +68,8 @@ public sealed class PolicyTrainer(Action<string> report)
 
         var optimizerConfig = config.GetOptimizerPreset();
         var scheduler = config.GetSchedulerPreset();
+        ConfigRanges.Check(optimizerConfig, p => "optimizer." + p);
+        if (scheduler is not null) ConfigRanges.Check(scheduler, p => "scheduler." + p);
         var optimizers = optimizerConfig.Build(policy.GetOptimParams());
         var baseRates = optimizers.ByName.ToDictionary(kv => kv.Key, kv => kv.Value.LearningRate);
         if (options.Resume) Checkpoints.LoadOptimizerState(last!, optimizers);
@@ -91,6 +92,10 @@ public sealed class PolicyTrainer(Action<string> report)
                     opt.LearningRate = baseRates[name] * scheduler.Factor(step, options.Steps);
             metrics = policy.TrainStep(() => NextBatch(policy, pre, dataset, options.BatchSize, rng), optimizers, step);
             step++;
+            // A non-finite loss has already poisoned the weights in memory: stop before they are saved.
+            if (metrics.Where(kv => !double.IsFinite(kv.Value)).OrderBy(kv => kv.Key.Contains("loss", StringComparison.Ordinal) ? 0 : 1)
+                    .ThenBy(kv => kv.Key, StringComparer.Ordinal).FirstOrDefault() is { Key: not null } bad)
+                throw new TrainingDivergedException(bad.Key, bad.Value, step, lastCheckpoint);
 
             if (step % options.LogFreq == 0 || step == options.Steps)
                 report(Progress(step, options.Steps, startStep, clock.Elapsed, metrics));
@@ -102,6 +107,9 @@ public sealed class PolicyTrainer(Action<string> report)
         }
         return new Result(step, lastCheckpoint, metrics);
     }
+
+    /// <summary>The run settings' ranges (--steps, --batch_size, --log_freq, --save_freq ...), as the user typed them.</summary>
+    public static void CheckOptions(TrainOptions options) => ConfigRanges.Check(options, p => "--" + p);
 
     private static IReadOnlyDictionary<string, Tensor> NextBatch(PreTrainedPolicy policy, ProcessorPipeline pre, IPolicyDataset dataset, int batchSize, Random rng)
     {

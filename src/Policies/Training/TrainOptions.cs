@@ -1,13 +1,15 @@
+using RobotActors.Policies.Configs;
+
 namespace RobotActors.Policies.Training;
 
 /// <summary>The settings of one training run (LeRobot's TrainPipelineConfig fields we use).</summary>
 public sealed record TrainOptions
 {
     public required string OutputDir { get; init; }
-    public long Steps { get; init; } = 100_000;
-    public int BatchSize { get; init; } = 8;
-    public long SaveFreq { get; init; } = 20_000;
-    public long LogFreq { get; init; } = 200;
+    [ConfigRange(">= 1")] public long Steps { get; init; } = 100_000;
+    [ConfigRange(">= 1")] public int BatchSize { get; init; } = 8;
+    [ConfigRange(">= 1")] public long SaveFreq { get; init; } = 20_000;
+    [ConfigRange(">= 1")] public long LogFreq { get; init; } = 200;
     public int Seed { get; init; } = 1000;
     public bool Resume { get; init; }
     public string? DatasetRoot { get; init; }

@@ -13,14 +13,14 @@ public class PolicyTrainerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>Three episodes of 20 frames: a state (3-D unless asked), a 2-D action and a reward on each episode's last frame.</summary>
-    private static InMemoryPolicyDataset Dataset(int stateDim = 3)
+    /// <summary>Three episodes of 20 frames: a state (3-D unless asked), a 2-D action and a reward (1 unless asked) on each episode's last frame.</summary>
+    private static InMemoryPolicyDataset Dataset(int stateDim = 3, float rewardValue = 1)
     {
         torch.manual_seed(0);
         const int frames = 60;
         var episode = torch.tensor(Enumerable.Range(0, frames).Select(i => (long)(i / 20)).ToArray());
         var reward = torch.zeros(frames);
-        foreach (var i in new[] { 19, 39, 59 }) reward[i] = 1;
+        foreach (var i in new[] { 19, 39, 59 }) reward[i] = rewardValue;
         var features = new Dictionary<string, PolicyFeature>
         {
             [PolicyKeys.ObservationState] = new(FeatureType.State, [stateDim]),
@@ -89,6 +89,27 @@ public class PolicyTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_non_finite_loss_stops_the_run_naming_loss_and_step_and_keeps_the_last_good_checkpoint()
+    {
+        torch.set_num_threads(1);
+        new PolicyTrainer(_ => { }).Run(SmallSac(), Dataset(), Options("diverge", 3));
+        var good = File.ReadAllBytes(Path.Combine(_dir, "diverge", "checkpoints", "000003", "pretrained_model", "model.safetensors"));
+        // Rewards of 1e30 overflow the critic's squared error in float32 as soon as a batch holds one.
+        var extreme = Dataset(rewardValue: 1e30f);
+
+        var e = Assert.Throws<TrainingDivergedException>(() => new PolicyTrainer(_ => { }).Run(null, extreme, Options("diverge", 9, resume: true)));
+
+        Assert.InRange(e.Step, 4, 9);
+        Assert.StartsWith("loss_critic became", e.Message);
+        Assert.Contains($"at step {e.Step}; training stopped", e.Message);
+        Assert.Contains($"The last good checkpoint is {Path.Combine(_dir, "diverge", "checkpoints", "000003")}; nothing after it was written", e.Message);
+        var checkpoints = Path.Combine(_dir, "diverge", "checkpoints");
+        Assert.Equal(["000003", "last"], Directory.GetFileSystemEntries(checkpoints).Select(Path.GetFileName).Order());
+        Assert.Equal("000003", new DirectoryInfo(Path.Combine(checkpoints, "last")).LinkTarget);
+        Assert.Equal(good, File.ReadAllBytes(Path.Combine(checkpoints, "000003", "pretrained_model", "model.safetensors")));
+    }
+
+    [Fact]
     public void Starting_over_existing_checkpoints_without_resume_is_refused_and_loses_nothing()
     {
         new PolicyTrainer(_ => { }).Run(SmallSac(), Dataset(), Options("run", 3));
@@ -120,7 +141,8 @@ public class PolicyTrainerTests : IDisposable
         new PolicyTrainer(log.Add).Run(SmallSac(), Dataset(), Options("base", 3));
         var pretrained = Path.Combine(_dir, "base", Checkpoints.CheckpointsDir, Checkpoints.LastLink, Checkpoints.PretrainedModelDir);
 
-        var config = PreTrainedConfig.LoadForFineTuning(pretrained, new Dictionary<string, string> { ["actor_lr"] = "0" });
+        // A rate too small to move a weight visibly in one step (rates must be > 0): the actor stays at the pretrained weights.
+        var config = PreTrainedConfig.LoadForFineTuning(pretrained, new Dictionary<string, string> { ["actor_lr"] = "1e-12" });
         Assert.Equal(Path.GetFullPath(pretrained), config.PretrainedPath);
         new PolicyTrainer(log.Add).Run(config, Dataset(), Options("tuned", 1));
         Assert.Contains(log, line => line.StartsWith("Fine-tuning from", StringComparison.Ordinal));
@@ -128,10 +150,13 @@ public class PolicyTrainerTests : IDisposable
         var after = SafeTensorsFile.Read(Path.Combine(_dir, "tuned", Checkpoints.CheckpointsDir, Checkpoints.LastLink, Checkpoints.PretrainedModelDir, "model.safetensors")).Tensors;
         var actor = before.Keys.Where(k => k.StartsWith("actor.", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(actor);
-        Assert.All(actor, k => Assert.True(before[k].Data.SequenceEqual(after[k].Data), $"'{k}' is not the pretrained tensor"));
+        Assert.All(actor, k => Assert.True(MaxDifference(before[k], after[k]) < 1e-6, $"'{k}' is not the pretrained tensor"));
 
         var wider = Dataset(stateDim: 5);
         var e = Assert.Throws<PolicyConfigException>(() => new PolicyTrainer(log.Add).Run(PreTrainedConfig.LoadForFineTuning(pretrained), wider, Options("wider", 1)));
         Assert.Contains("observation.state is [3] in the policy but [5] in the dataset", e.Message);
     }
+
+    private static double MaxDifference(SafeTensor a, SafeTensor b) =>
+        a.ToFloats().Zip(b.ToFloats(), (x, y) => (double)Math.Abs(x - y)).DefaultIfEmpty(0).Max();
 }
