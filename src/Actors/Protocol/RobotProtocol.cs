@@ -3,7 +3,11 @@ namespace RobotActors.Actors.Protocol;
 // Questions and commands about robots. They cross nodes: the console's gateway may run on a node
 // other than the one the robot is plugged into, so it asks every robot node's /user/robots.
 
-public enum DeviceState { Connecting, Ready, Disconnected }
+/// <summary>
+/// NotCalibrated: the device waits for a person to calibrate it (no calibration file, or an invalid one);
+/// nothing is retried on the hardware until the file changes, and the detail says which command to run.
+/// </summary>
+public enum DeviceState { Connecting, Ready, Disconnected, NotCalibrated }
 
 /// <summary>Asks a node's robots manager for the status of every robot it drives.</summary>
 public sealed class ListRobots : IProtocolMessage
@@ -22,7 +26,7 @@ public interface IRobotMessage : IProtocolMessage
 
 public sealed record GetRobotStatus(string RobotId) : IRobotMessage;
 
-/// <summary>A robot is Ready when every device is; Disconnected while any device is lost and being reconnected.</summary>
+/// <summary>A robot is Ready when every device is; NotCalibrated while any device waits for calibration; Disconnected while any device is lost and being reconnected.</summary>
 public sealed record RobotStatusReport(string RobotId, string Type, string Port, DeviceState State, IReadOnlyList<DeviceStatusReport> Devices) : IProtocolMessage;
 
 /// <summary>One device of a robot; the counters are those of the current connection.</summary>

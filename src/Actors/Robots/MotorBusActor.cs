@@ -37,7 +37,7 @@ public sealed class MotorBusActor : DeviceActor
         var arm = new Arm(_config);
         try
         {
-            arm.Connect(calibrate: true, prompt: new ScriptedCalibrationPrompt(useExisting: true));
+            arm.Connect(calibrate: true); // no prompt: only a valid calibration file is applied, never an improvised one
             _safety = new SafetyStep(new SafetyLimits { Joints = arm.JointLimits(), MaxStepPerTick = _maxStepPerTick });
             _arm = arm;
             ReadPositions();

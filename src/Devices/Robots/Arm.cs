@@ -76,11 +76,11 @@ public sealed class Arm : IDisposable
     {
         if (_bus is not null) throw new InvalidOperationException($"{Describe()} is already connected.");
         if (calibrate && CalibrationProblem is { } problem)
-            throw new NotCalibratedException(problem.Message, CalibrateCommand, problem);
+            throw new NotCalibratedException(problem.Message, CalibrateCommand, CalibrationPath, problem);
         if (calibrate && prompt is null && Calibration is null)
             throw new NotCalibratedException(
                 $"{Describe()} is not calibrated: there is no calibration file at '{CalibrationPath}'. " +
-                $"Run `{CalibrateCommand}`, or copy your LeRobot calibration file there.", CalibrateCommand);
+                $"Run `{CalibrateCommand}`, or copy your LeRobot calibration file there.", CalibrateCommand, CalibrationPath);
         var transport = SerialTransports.Open(Config.Port, Config.BaudRate > 0 ? Config.BaudRate : 1_000_000, Config.Transport);
         MotorsBus bus = Spec.Protocol == BusProtocol.Feetech
             ? new FeetechBus(transport, Motors, Calibration)
