@@ -13,4 +13,12 @@ public sealed record TrainOptions
     public int Seed { get; init; } = 1000;
     public bool Resume { get; init; }
     public string? DatasetRoot { get; init; }
+    /// <summary>LeRobot's dataset.repo_id, kept in train_config.json so a resume finds the dataset again.</summary>
+    public string? DatasetRepoId { get; init; }
+
+    /// <summary>
+    /// On resume, the settings given explicitly ("steps", "log_freq", "save_freq", ...): they replace the run's
+    /// own from its train_config.json; every other setting is the run's.
+    /// </summary>
+    public IReadOnlySet<string> ResumeOverrides { get; init; } = new HashSet<string>();
 }
