@@ -37,6 +37,7 @@ public static class Cli
         {
             root.Add(command);
         }
+        CliHelp.Install(root);
         return root;
     }
 

@@ -35,6 +35,9 @@ public static class TrainCommand
         data.AddTo(command);
         foreach (var o in new Option[] { type, path, steps, batch, output, saveFreq, logFreq, seed, resume, threads, plugins }) command.Add(o);
         command.TreatUnmatchedTokensAsErrors = false;
+        CliHelp.DescribeExtraArguments(command, "[--policy.<field>=<value> ...]", "Policy fields",
+            "--policy.<field>=<value>  any field of the policy's config.json (LeRobot's names), e.g. --policy.actor_lr=1e-4,\n" +
+            "                          --policy.critic_network_kwargs.hidden_dims=[64,64]; each is checked against its range");
 
         command.SetAction(parseResult =>
         {
