@@ -39,6 +39,16 @@ public sealed record ReadMotors(string RobotId, string Register, bool Normalize 
 
 public sealed record MotorValues(string RobotId, string Register, IReadOnlyDictionary<string, double> Values) : IProtocolMessage;
 
+/// <summary>
+/// Writes one value to one register of some motors (all when <paramref name="Ids"/> is empty). Goal_Position is
+/// in the arm's normalized units; every other register in raw units. The motor bus checks the whole write first
+/// (register, range, joint limits) and writes nothing when any part is refused.
+/// </summary>
+public sealed record WriteMotors(string RobotId, string Register, double Value, IReadOnlyList<int> Ids) : IRobotMessage;
+
+/// <summary>What a <see cref="WriteMotors"/> wrote, per motor name.</summary>
+public sealed record MotorsWritten(string RobotId, string Register, IReadOnlyDictionary<string, double> Values) : IProtocolMessage;
+
 public sealed record SetTorque(string RobotId, bool On) : IRobotMessage;
 
 public sealed record TorqueSet(string RobotId, bool On) : IProtocolMessage;

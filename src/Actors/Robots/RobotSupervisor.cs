@@ -48,6 +48,7 @@ public sealed class RobotSupervisor : ReceiveActor
         });
         Receive<ReadMotors>(m => ToDevice(MotorsDevice, m));
         Receive<SetTorque>(m => ToDevice(MotorsDevice, m));
+        Receive<WriteMotors>(m => ToDevice(MotorsDevice, m));
         Receive<SendGoals>(m => ToDevice(MotorsDevice, m));
         Receive<GetLatestPositions>(m => ToDevice(MotorsDevice, m));
         Receive<GetLatestTeleop>(m => ToDevice(TeleopDevice, m));
