@@ -2,7 +2,7 @@ using RobotActors.Actors.Protocol.Wire;
 
 namespace RobotActors.Actors.Protocol;
 
-/// <summary>Manifests and codecs of the robot protocol (status, motors, torque).</summary>
+/// <summary>Manifests and codecs of the robot protocol (status, motors, torque, register writes).</summary>
 internal sealed class RobotWire : IWireFamily
 {
     public void Register(WireFormat format) => format
@@ -36,6 +36,19 @@ internal sealed class RobotWire : IWireFamily
             w.String(m.RobotId);
             w.Bool(m.On);
         }, r => new TorqueSet(r.String(), r.Bool()))
+        .Add("ra.robot.write-motors.v1", (w, m) =>
+        {
+            w.String(m.RobotId);
+            w.String(m.Register);
+            w.Double(m.Value);
+            w.List(m.Ids, (w2, id) => w2.Int(id));
+        }, r => new WriteMotors(r.String(), r.String(), r.Double(), r.List(r2 => r2.Int())))
+        .Add("ra.robot.motors-written.v1", (w, m) =>
+        {
+            w.String(m.RobotId);
+            w.String(m.Register);
+            w.Map(m.Values, (w2, v) => w2.Double(v));
+        }, r => new MotorsWritten(r.String(), r.String(), r.Map(r2 => r2.Double())))
         .Add("ra.robot.command-failed.v1", (w, m) =>
         {
             w.String(m.RobotId);
