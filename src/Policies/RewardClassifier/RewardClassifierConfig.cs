@@ -37,6 +37,8 @@ public sealed class RewardClassifierConfig : PreTrainedConfig
         ValidateCommonFeatures();
         if (ImageFeatures.Count == 0)
             throw new PolicyConfigException("reward_classifier: input_features needs at least one observation.image(s).* feature");
+        if (NumCameras != ImageFeatures.Count)
+            throw new PolicyConfigException($"reward_classifier: num_cameras={NumCameras} but input_features has {ImageFeatures.Count} camera(s) ({string.Join(", ", ImageFeatures.Select(f => f.Key))}); the head reads latent_dim × num_cameras values, so set --policy.num_cameras={ImageFeatures.Count}");
         if (NumClasses < 2) throw new PolicyConfigException($"reward_classifier: num_classes={NumClasses}; use 2 for success/failure or more for classes");
         if (ModelType != "cnn")
             throw new PolicyConfigException($"reward_classifier: model_type '{ModelType}' is not supported; only 'cnn' is");

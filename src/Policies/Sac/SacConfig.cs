@@ -1,9 +1,16 @@
 using RobotActors.Policies.Configs;
+using RobotActors.Policies.GaussianActor;
 using RobotActors.Policies.Optim;
 
 namespace RobotActors.Policies.Sac;
 
-/// <summary>LeRobot's SACConfig (HIL-SERL), with its field names and defaults.</summary>
+/// <summary>
+/// LeRobot v0.5's SACConfig (--policy.type=sac): the HIL-SERL policy with every SAC field in the policy.
+/// Since v0.6 LeRobot splits it into the gaussian_actor policy (<see cref="ToGaussianActorConfig"/>) and
+/// the SAC algorithm's config (RobotActors.Rl maps the rest); this config means exactly that pair. Field
+/// names and defaults are LeRobot's; output_features["action"] counts the continuous dimensions only.
+/// The policy class it makes lives in RobotActors.Rl with the SAC algorithm.
+/// </summary>
 [PolicyType("sac")]
 public sealed class SacConfig : PreTrainedConfig
 {
@@ -46,23 +53,53 @@ public sealed class SacConfig : PreTrainedConfig
     public double? TargetEntropy { get; set; }
     public bool UseBackupEntropy { get; set; } = true;
     public double GradClipNorm { get; set; } = 40.0;
-    public NetworkKwargs CriticNetworkKwargs { get; set; } = new();
-    public NetworkKwargs ActorNetworkKwargs { get; set; } = new();
+    public CriticNetworkConfig CriticNetworkKwargs { get; set; } = new();
+    public ActorNetworkConfig ActorNetworkKwargs { get; set; } = new();
     public PolicyKwargsConfig PolicyKwargs { get; set; } = new();
-    public NetworkKwargs DiscreteCriticNetworkKwargs { get; set; } = new();
+    public CriticNetworkConfig DiscreteCriticNetworkKwargs { get; set; } = new();
     public ActorLearnerConfig ActorLearnerConfig { get; set; } = new();
     public ConcurrencyConfig Concurrency { get; set; } = new();
     public bool UseTorchCompile { get; set; }
 
-    /// <summary>LeRobot's name for HIL-SERL's pretrained ResNet-10.</summary>
-    public const string PretrainedResNet10 = "helper2424/resnet10";
-
-    public static bool IsResNet10(string? name) => name is "resnet10" or PretrainedResNet10;
-
-    /// <summary>Continuous action dimensions: the action vector minus the gripper index, which is always last.</summary>
-    public int ContinuousActionDim => (ActionFeature?.Shape[0] ?? 0) - (NumDiscreteActions is > 0 ? 1 : 0);
-
-    public double EffectiveTargetEntropy => TargetEntropy ?? -(ContinuousActionDim + (NumDiscreteActions is > 0 ? 1 : 0)) / 2.0;
+    /// <summary>The policy half of the v0.6 split: every field gaussian_actor has, with the same values.</summary>
+    public GaussianActorConfig ToGaussianActorConfig() => new()
+    {
+        ReportAs = Type,
+        NObsSteps = NObsSteps,
+        InputFeatures = InputFeatures.ToDictionary(),
+        OutputFeatures = OutputFeatures.ToDictionary(),
+        Device = Device,
+        UseAmp = UseAmp,
+        UsePeft = UsePeft,
+        PushToHub = PushToHub,
+        RepoId = RepoId,
+        Private = Private,
+        Tags = Tags?.ToList(),
+        License = License,
+        PretrainedPath = PretrainedPath,
+        PretrainedRevision = PretrainedRevision,
+        NormalizationMapping = NormalizationMapping.ToDictionary(),
+        DatasetStats = DatasetStats,
+        StorageDevice = StorageDevice,
+        VisionEncoderName = VisionEncoderName,
+        FreezeVisionEncoder = FreezeVisionEncoder,
+        ImageEncoderHiddenDim = ImageEncoderHiddenDim,
+        SharedEncoder = SharedEncoder,
+        NumDiscreteActions = NumDiscreteActions,
+        ImageEmbeddingPoolingDim = ImageEmbeddingPoolingDim,
+        StateEncoderHiddenDim = StateEncoderHiddenDim,
+        LatentDim = LatentDim,
+        OnlineSteps = OnlineSteps,
+        OnlineBufferCapacity = OnlineBufferCapacity,
+        OfflineBufferCapacity = OfflineBufferCapacity,
+        AsyncPrefetch = AsyncPrefetch,
+        OnlineStepBeforeLearning = OnlineStepBeforeLearning,
+        ActorLearnerConfig = ActorLearnerConfig,
+        Concurrency = Concurrency,
+        ActorNetworkKwargs = ActorNetworkKwargs,
+        PolicyKwargs = PolicyKwargs,
+        DiscreteCriticNetworkKwargs = DiscreteCriticNetworkKwargs,
+    };
 
     public override OptimizerConfig GetOptimizerPreset() => new MultiAdamConfig
     {
@@ -77,63 +114,19 @@ public sealed class SacConfig : PreTrainedConfig
         },
     };
 
-    /// <summary>
-    /// LeRobot freezes the vision encoder by default because HIL-SERL loads a pretrained ResNet-10. Those
-    /// weights cannot be loaded here, so a frozen backbone keeps its random initial weights, whose feature
-    /// maps say little about the scene (SacEncoderTests.A_frozen_random_backbone_barely_sees_the_target...:
-    /// a head trained on them locates a target several times worse than with the backbone trained).
-    /// </summary>
-    public override IEnumerable<string> Warnings()
-    {
-        if (FreezeVisionEncoder && ImageFeatures.Count > 0)
-            yield return "sac: freeze_vision_encoder=true keeps the image backbone at its random initial weights (no pretrained weights are " +
-                         "loaded here), so the policy will barely see its cameras; pass --policy.freeze_vision_encoder=false to train the backbone";
-    }
+    public override PolicyFeature PolicyActionFeature(PolicyFeature datasetAction) =>
+        GaussianActorConfig.ContinuousPart(Type, datasetAction, NumDiscreteActions);
+
+    public override IEnumerable<string> Warnings() => ToGaussianActorConfig().Warnings();
 
     public override void ValidateFeatures()
     {
         ValidateCommonFeatures();
-        var action = RequireAction();
-        if (!InputFeatures.Keys.Any(k => k == PolicyKeys.ObservationState || k == PolicyKeys.ObservationEnvironmentState || PolicyKeys.IsImage(k)))
-            throw new PolicyConfigException("sac: input_features needs at least one of observation.state, observation.environment_state or observation.image(s).*");
-        if (NumDiscreteActions is > 0 && action.Shape[0] < 2)
-            throw new PolicyConfigException($"sac: num_discrete_actions={NumDiscreteActions} needs an action vector of continuous dims plus the gripper index last, but 'action' has shape [{action.Shape[0]}]");
+        RequireAction();
+        ToGaussianActorConfig().ValidateFeatures();
         if (NumCritics < 1) throw new PolicyConfigException("sac: num_critics must be at least 1");
         if (NumSubsampleCritics is { } k && (k < 1 || k > NumCritics))
             throw new PolicyConfigException($"sac: num_subsample_critics={k} must be between 1 and num_critics={NumCritics}");
         if (UtdRatio < 1 || PolicyUpdateFreq < 1) throw new PolicyConfigException("sac: utd_ratio and policy_update_freq must be at least 1");
-        if (VisionEncoderName is not null && !IsResNet10(VisionEncoderName))
-            throw new PolicyConfigException($"sac: vision_encoder_name '{VisionEncoderName}' is not available; use null for the default 4-conv encoder or \"resnet10\" for the ResNet-10 backbone");
-        if (VisionEncoderName == PretrainedResNet10)
-            throw new PolicyConfigException($"sac: the pretrained weights of '{PretrainedResNet10}' cannot be loaded here (no Hub access); set vision_encoder_name to \"resnet10\" for the same architecture trained from scratch");
     }
-}
-
-public sealed class NetworkKwargs
-{
-    public int[] HiddenDims { get; set; } = [256, 256];
-    public bool ActivateFinal { get; set; } = true;
-    public string? FinalActivation { get; set; }
-}
-
-public sealed class PolicyKwargsConfig
-{
-    public bool UseTanhSquash { get; set; } = true;
-    public double StdMin { get; set; } = 1e-5;
-    public double StdMax { get; set; } = 10.0;
-    public double InitFinal { get; set; } = 0.05;
-}
-
-public sealed class ActorLearnerConfig
-{
-    public string LearnerHost { get; set; } = "127.0.0.1";
-    public int LearnerPort { get; set; } = 50051;
-    public double PolicyParametersPushFrequency { get; set; } = 4;
-    public double QueueGetTimeout { get; set; } = 2;
-}
-
-public sealed class ConcurrencyConfig
-{
-    public string Actor { get; set; } = "threads";
-    public string Learner { get; set; } = "threads";
 }
