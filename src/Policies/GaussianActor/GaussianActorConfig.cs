@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using RobotActors.Policies.Configs;
 using RobotActors.Policies.Optim;
 
@@ -58,6 +59,7 @@ public sealed class GaussianActorConfig : PreTrainedConfig
     /// <summary>The ResNet-10 layout, trained from scratch (no Hub access here).</summary>
     public const string ResNet10 = "resnet10";
 
+    [JsonIgnore]
     public bool UsesResNet10 => VisionEncoderName == ResNet10;
 
     /// <summary>The continuous action dimensions (the actor's output): output_features["action"], as in LeRobot.</summary>
@@ -66,12 +68,15 @@ public sealed class GaussianActorConfig : PreTrainedConfig
 
     private string Name => ReportAs ?? Type;
 
+    [JsonIgnore]
     public int ContinuousActionDim => ActionFeature?.Shape[0] ?? 0;
 
     /// <summary>What select_action returns per row: the continuous dimensions, then the gripper index when there is one.</summary>
+    [JsonIgnore]
     public int ExecutedActionDim => ContinuousActionDim + (NumDiscreteActions is > 0 ? 1 : 0);
 
     /// <summary>LeRobot's default target entropy: −(continuous dims + 1 with a gripper) / 2.</summary>
+    [JsonIgnore]
     public double DefaultTargetEntropy => -ExecutedActionDim / 2.0;
 
     /// <summary>LeRobot's optimizer preset (bypassed by the SAC algorithm, which builds its own from its learning rates).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using RobotActors.Policies.Configs;
 using RobotActors.Policies.Optim;
 
@@ -27,7 +28,12 @@ public sealed class RewardClassifierConfig : PreTrainedConfig
     public double WeightDecay { get; set; } = 0.01;
     public double GradClipNorm { get; set; } = 1.0;
 
+    [JsonIgnore]
     public bool IsBinary => NumClasses == 2;
+
+    // RobotActors 0.1 wrote is_binary into config.json; it is read (and dropped) so those files load.
+    [JsonInclude, JsonPropertyName("is_binary"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private bool? LegacyIsBinary { get; set; }
 
     public override OptimizerConfig GetOptimizerPreset() =>
         new AdamWConfig { Lr = LearningRate, WeightDecay = WeightDecay, GradClipNorm = GradClipNorm };

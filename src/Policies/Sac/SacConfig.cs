@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using RobotActors.Policies.Configs;
 using RobotActors.Policies.GaussianActor;
 using RobotActors.Policies.Optim;
@@ -34,6 +35,10 @@ public sealed class SacConfig : PreTrainedConfig
     public int? NumDiscreteActions { get; set; }
     public int ImageEmbeddingPoolingDim { get; set; } = 8;
     public int OnlineSteps { get; set; } = 1_000_000;
+
+    /// <summary>In LeRobot's v0.5-era example configs (lerobot-hilserl-guide); read so they load, written only when set.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? OnlineEnvSeed { get; set; }
     public int OnlineBufferCapacity { get; set; } = 100_000;
     public int OfflineBufferCapacity { get; set; } = 100_000;
     public bool AsyncPrefetch { get; set; }
@@ -60,6 +65,13 @@ public sealed class SacConfig : PreTrainedConfig
     public ActorLearnerConfig ActorLearnerConfig { get; set; } = new();
     public ConcurrencyConfig Concurrency { get; set; } = new();
     public bool UseTorchCompile { get; set; }
+
+    // RobotActors 0.1 wrote two computed values into config.json; they are read (and dropped) so those files load.
+    [JsonInclude, JsonPropertyName("continuous_action_dim"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private int? LegacyContinuousActionDim { get; set; }
+
+    [JsonInclude, JsonPropertyName("effective_target_entropy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private double? LegacyEffectiveTargetEntropy { get; set; }
 
     /// <summary>The policy half of the v0.6 split: every field gaussian_actor has, with the same values.</summary>
     public GaussianActorConfig ToGaussianActorConfig() => new()

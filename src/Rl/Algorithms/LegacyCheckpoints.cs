@@ -38,6 +38,8 @@ public static class LegacyCheckpoints
                     shape[0] = old - 1;
                     changes.Add($"output_features.action.shape [{old}] → [{old - 1}] (the gripper index is not counted)");
                 }
+                foreach (var computed in new[] { "continuous_action_dim", "effective_target_entropy" })
+                    if (config.Remove(computed)) changes.Add($"{computed} removed (computed, not a LeRobot field)");
                 if (config["actor_network_kwargs"] is JsonObject actor && actor.ContainsKey("final_activation") && actor["final_activation"] is null)
                 {
                     actor.Remove("final_activation");
@@ -46,6 +48,7 @@ public static class LegacyCheckpoints
                 break;
             case "reward_classifier" when RewardClassifierPolicy.IsLegacy(model.Tensors.Keys):
                 tensors = RewardClassifierPolicy.ConvertLegacy(model.Tensors);
+                if (config.Remove("is_binary")) changes.Add("is_binary removed (computed, not a LeRobot field)");
                 break;
             case "sac" or "reward_classifier":
                 return $"{folder} is already in LeRobot's layout; nothing to do";

@@ -24,6 +24,10 @@ public static class ReachingTasks
         CriticTargetUpdateWeight = 0.01,
     };
 
+    /// <summary>The v0.5 config's two halves, as LeRobot's split maps it: the gaussian_actor policy and the SAC algorithm.</summary>
+    public static (GaussianActorConfig Policy, SacAlgorithmConfig Algorithm) Split(SacConfig config) =>
+        (config.ToGaussianActorConfig(), SacAlgorithmConfig.FromSacConfig(config));
+
     /// <summary>The share of episodes that end in success: <paramref name="step"/> acts once and reports (done = reached, truncated = out of time).</summary>
     public static double SuccessRate(int episodes, Action reset, Func<(bool Done, bool Truncated)> step)
     {
