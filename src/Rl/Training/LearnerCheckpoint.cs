@@ -97,6 +97,8 @@ public static class LearnerCheckpoint
     /// Restores everything the checkpoint holds into a trainer built from its <see cref="Read"/> contents:
     /// policy weights, algorithm state (critics, targets, temperature), optimizer states, the optimization and
     /// interaction steps and the buffers' sampler states. Returns the weights version to continue from.
+    /// Replay the journal into the trainer (AddTransition, in order) before calling it: the buffers' contents
+    /// are not in the checkpoint, and the interaction step then counts every transition received.
     /// </summary>
     public static long Restore(string checkpoint, RlTrainer trainer)
     {
@@ -112,7 +114,8 @@ public static class LearnerCheckpoint
         var state = Path.Combine(checkpoint, Checkpoints.TrainingStateDir);
         var learner = JsonNode.Parse(File.ReadAllText(Path.Combine(state, LearnerStateFile)))!;
         algorithm.OptimizationStep = learner["optimization_step"]!.GetValue<long>();
-        trainer.InteractionStep = learner["interaction_step"]!.GetValue<long>();
+        // Replaying the journal into the buffers first counts every transition received; a fresh trainer takes the saved count.
+        trainer.InteractionStep = Math.Max(trainer.InteractionStep, learner["interaction_step"]!.GetValue<long>());
         trainer.SkippedTransitions = learner["skipped_transitions"]!.GetValue<long>();
         var rng = TorchSafeTensors.Load(Path.Combine(state, Checkpoints.RngStateFile));
         if (rng["seed"].item<long>() != trainer.Seed)

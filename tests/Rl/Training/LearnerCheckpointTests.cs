@@ -23,13 +23,9 @@ public class LearnerCheckpointTests : IDisposable
     private static readonly SacAlgorithmConfig Algorithm = SacAlgorithmTests.SmallAlgorithm(utd: 2, policyUpdateFreq: 2);
 
     /// <summary>The same 120 transitions every time: what the runtime replays from its journal into a rebuilt buffer.</summary>
-    private static ReplayBuffer FilledBuffer()
-    {
-        var buffer = new ReplayBuffer(capacity: 100, seed: 3, useDrq: false);
-        for (var e = 0; e < 6; e++)
-            foreach (var t in Transitions.Episode(e * 20, 20, done: e % 2 == 0, camera: false)) buffer.Add(t with { IsIntervention = t.Reward % 7 == 0 });
-        return buffer;
-    }
+    private static IEnumerable<Transition> Journal() =>
+        Enumerable.Range(0, 6).SelectMany(e => Transitions.Episode(e * 20, 20, done: e % 2 == 0, camera: false))
+            .Select(t => t with { IsIntervention = t.Reward % 7 == 0 });
 
     private static ReplayBuffer Offline()
     {
@@ -44,8 +40,10 @@ public class LearnerCheckpointTests : IDisposable
         config ??= RlTrainerTests.Policy();
         var policy = new GaussianActorPolicy(config);
         var (pre, _) = GaussianActorProcessors.Make(config, RlTrainerTests.Stats());
-        return new RlTrainer(new SacAlgorithm(policy, algorithm ?? Algorithm), pre, new OnlineOfflineMixer(FilledBuffer(), Offline(), 0.5),
-            batchSize: 8, config.OnlineStepBeforeLearning, seed: 21);
+        var trainer = new RlTrainer(new SacAlgorithm(policy, algorithm ?? Algorithm), pre,
+            new OnlineOfflineMixer(new ReplayBuffer(capacity: 100, seed: 3, useDrq: false), Offline(), 0.5), batchSize: 8, config.OnlineStepBeforeLearning, seed: 21);
+        Assert.Equal(120, trainer.AddTransitions(Journal()));
+        return trainer;
     }
 
     private static void Train(RlTrainer trainer, int steps)
@@ -69,6 +67,14 @@ public class LearnerCheckpointTests : IDisposable
                $"temperature {trainer.Algorithm.Temperature:R} step {trainer.OptimizationStep}";
     }
 
+    /// <summary>The uninterrupted run's behaviour after 12 steps (computed once for every test here).</summary>
+    private static readonly Lazy<string> Straight = new(() =>
+    {
+        var straight = NewTrainer(torchSeed: 1);
+        Train(straight, 12);
+        return Behaviour(straight);
+    });
+
     private (RlTrainer Trainer, long Version, string Checkpoint) SaveAndResume(Action<RlTrainer>? lose = null)
     {
         var first = NewTrainer(torchSeed: 1);
@@ -88,9 +94,6 @@ public class LearnerCheckpointTests : IDisposable
     [Fact]
     public void A_resumed_learner_continues_exactly_as_the_uninterrupted_one_in_LeRobots_layout()
     {
-        var straight = NewTrainer(torchSeed: 1);
-        Train(straight, 12);
-
         var (resumed, version, checkpoint) = SaveAndResume();
         Assert.Equal(17, version);
         Assert.Equal(6, resumed.OptimizationStep);
@@ -108,8 +111,8 @@ public class LearnerCheckpointTests : IDisposable
         Assert.DoesNotContain(SafeTensorsFile.Read(Path.Combine(checkpoint, "pretrained_model/model.safetensors")).Tensors.Keys, k => k.StartsWith("critic"));
 
         Train(resumed, 6);
-        Assert.Equal(Behaviour(straight), Behaviour(resumed));
-        Assert.Equal(straight.InteractionStep, resumed.InteractionStep);
+        Assert.Equal(Straight.Value, Behaviour(resumed));
+        Assert.Equal(120, resumed.InteractionStep);
     }
 
     public static TheoryData<string> Parts => ["policy weights", "critics", "targets", "temperature", "optimizer states", "optimization step", "sampler state"];
@@ -119,8 +122,6 @@ public class LearnerCheckpointTests : IDisposable
     [MemberData(nameof(Parts))]
     public void Losing_any_one_part_of_the_state_makes_the_resumed_learner_diverge(string part)
     {
-        var straight = NewTrainer(torchSeed: 1);
-        Train(straight, 12);
         var (resumed, _, _) = SaveAndResume(lose: trainer =>
         {
             var fresh = NewTrainer(torchSeed: 3);
@@ -141,7 +142,7 @@ public class LearnerCheckpointTests : IDisposable
             }
         });
         Train(resumed, 6);
-        Assert.NotEqual(Behaviour(straight), Behaviour(resumed));
+        Assert.NotEqual(Straight.Value, Behaviour(resumed));
     }
 
     [Fact]
