@@ -36,17 +36,17 @@ public sealed class GaussianActorConfig : PreTrainedConfig
     public string StorageDevice { get; set; } = "cpu";
     public string? VisionEncoderName { get; set; }
     public bool FreezeVisionEncoder { get; set; } = true;
-    public int ImageEncoderHiddenDim { get; set; } = 32;
+    [ConfigRange(">= 1")] public int ImageEncoderHiddenDim { get; set; } = 32;
     public bool SharedEncoder { get; set; } = true;
-    public int? NumDiscreteActions { get; set; }
-    public int ImageEmbeddingPoolingDim { get; set; } = 8;
-    public int StateEncoderHiddenDim { get; set; } = 256;
-    public int LatentDim { get; set; } = 256;
-    public int OnlineSteps { get; set; } = 1_000_000;
-    public int OnlineBufferCapacity { get; set; } = 100_000;
-    public int OfflineBufferCapacity { get; set; } = 100_000;
+    [ConfigRange(">= 2")] public int? NumDiscreteActions { get; set; }
+    [ConfigRange(">= 1")] public int ImageEmbeddingPoolingDim { get; set; } = 8;
+    [ConfigRange(">= 1")] public int StateEncoderHiddenDim { get; set; } = 256;
+    [ConfigRange(">= 1")] public int LatentDim { get; set; } = 256;
+    [ConfigRange(">= 1")] public int OnlineSteps { get; set; } = 1_000_000;
+    [ConfigRange(">= 1")] public int OnlineBufferCapacity { get; set; } = 100_000;
+    [ConfigRange(">= 1")] public int OfflineBufferCapacity { get; set; } = 100_000;
     public bool AsyncPrefetch { get; set; }
-    public int OnlineStepBeforeLearning { get; set; } = 100;
+    [ConfigRange(">= 0")] public int OnlineStepBeforeLearning { get; set; } = 100;
     public ActorLearnerConfig ActorLearnerConfig { get; set; } = new();
     public ConcurrencyConfig Concurrency { get; set; } = new() { MultiprocessingContext = "spawn" };
     public ActorNetworkConfig ActorNetworkKwargs { get; set; } = new();
@@ -125,8 +125,8 @@ public sealed class GaussianActorConfig : PreTrainedConfig
         // LeRobot asks for observation.state or a camera; an environment state alone is enough for the encoder here.
         if (!InputFeatures.Keys.Any(k => k == PolicyKeys.ObservationState || k == PolicyKeys.ObservationEnvironmentState || PolicyKeys.IsImage(k)))
             throw new PolicyConfigException($"{Name}: input_features needs at least one of observation.state, observation.environment_state or observation.image(s).*");
-        if (NumDiscreteActions is { } n && n < 2)
-            throw new PolicyConfigException($"{Name}: num_discrete_actions={n}; a discrete gripper critic needs at least 2 actions (LeRobot uses 3: open, stay, close), or null for none");
+        if (PolicyKwargs.StdMin >= PolicyKwargs.StdMax)
+            throw new PolicyConfigException($"{Name}: policy_kwargs.std_min={PolicyKwargs.StdMin} must be below policy_kwargs.std_max={PolicyKwargs.StdMax}");
         if (VisionEncoderName is not null && VisionEncoderName != ResNet10)
             throw new PolicyConfigException(PretrainedResNet10.Contains(VisionEncoderName)
                 ? $"{Name}: the pretrained weights of '{VisionEncoderName}' cannot be loaded here (no Hub access); set vision_encoder_name to \"{ResNet10}\" for the same architecture trained from scratch"

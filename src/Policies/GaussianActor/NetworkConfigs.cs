@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RobotActors.Policies.Configs;
 
 namespace RobotActors.Policies.GaussianActor;
 
@@ -8,7 +9,7 @@ namespace RobotActors.Policies.GaussianActor;
 /// <summary>LeRobot's CriticNetworkConfig: the MLP of a critic head or of the discrete (gripper) critic.</summary>
 public sealed class CriticNetworkConfig
 {
-    public int[] HiddenDims { get; set; } = [256, 256];
+    [ConfigRange(">= 1")] public int[] HiddenDims { get; set; } = [256, 256];
     public bool ActivateFinal { get; set; } = true;
 
     /// <summary>A torch.nn activation class name for the last layer (null: SiLU like the others).</summary>
@@ -18,7 +19,7 @@ public sealed class CriticNetworkConfig
 /// <summary>LeRobot's ActorNetworkConfig: the actor's MLP (it has no final_activation).</summary>
 public sealed class ActorNetworkConfig
 {
-    public int[] HiddenDims { get; set; } = [256, 256];
+    [ConfigRange(">= 1")] public int[] HiddenDims { get; set; } = [256, 256];
     public bool ActivateFinal { get; set; } = true;
 
     /// <summary>
@@ -33,18 +34,18 @@ public sealed class ActorNetworkConfig
 public sealed class PolicyKwargsConfig
 {
     public bool UseTanhSquash { get; set; } = true;
-    public double StdMin { get; set; } = 1e-5;
-    public double StdMax { get; set; } = 10.0;
-    public double InitFinal { get; set; } = 0.05;
+    [ConfigRange("> 0")] public double StdMin { get; set; } = 1e-5;
+    [ConfigRange("> 0")] public double StdMax { get; set; } = 10.0;
+    [ConfigRange("> 0")] public double InitFinal { get; set; } = 0.05;
 }
 
 /// <summary>LeRobot's ActorLearnerConfig: where the learner listens and how often it pushes weights (seconds).</summary>
 public sealed class ActorLearnerConfig
 {
     public string LearnerHost { get; set; } = "127.0.0.1";
-    public int LearnerPort { get; set; } = 50051;
-    public double PolicyParametersPushFrequency { get; set; } = 4;
-    public double QueueGetTimeout { get; set; } = 2;
+    [ConfigRange("[1, 65535]")] public int LearnerPort { get; set; } = 50051;
+    [ConfigRange("> 0")] public double PolicyParametersPushFrequency { get; set; } = 4;
+    [ConfigRange("> 0")] public double QueueGetTimeout { get; set; } = 2;
 }
 
 /// <summary>LeRobot's ConcurrencyConfig (threads or processes); here actors take that role, the values are kept for round trips.</summary>

@@ -30,34 +30,34 @@ public sealed class SacConfig : PreTrainedConfig
     public string StorageDevice { get; set; } = "cpu";
     public string? VisionEncoderName { get; set; }
     public bool FreezeVisionEncoder { get; set; } = true;
-    public int ImageEncoderHiddenDim { get; set; } = 32;
+    [ConfigRange(">= 1")] public int ImageEncoderHiddenDim { get; set; } = 32;
     public bool SharedEncoder { get; set; } = true;
-    public int? NumDiscreteActions { get; set; }
-    public int ImageEmbeddingPoolingDim { get; set; } = 8;
-    public int OnlineSteps { get; set; } = 1_000_000;
+    [ConfigRange(">= 2")] public int? NumDiscreteActions { get; set; }
+    [ConfigRange(">= 1")] public int ImageEmbeddingPoolingDim { get; set; } = 8;
+    [ConfigRange(">= 1")] public int OnlineSteps { get; set; } = 1_000_000;
 
     /// <summary>In LeRobot's v0.5-era example configs (lerobot-hilserl-guide); read so they load, written only when set.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? OnlineEnvSeed { get; set; }
-    public int OnlineBufferCapacity { get; set; } = 100_000;
-    public int OfflineBufferCapacity { get; set; } = 100_000;
+    [ConfigRange(">= 1")] public int OnlineBufferCapacity { get; set; } = 100_000;
+    [ConfigRange(">= 1")] public int OfflineBufferCapacity { get; set; } = 100_000;
     public bool AsyncPrefetch { get; set; }
-    public int OnlineStepBeforeLearning { get; set; } = 100;
-    public int PolicyUpdateFreq { get; set; } = 1;
-    public double Discount { get; set; } = 0.99;
-    public double TemperatureInit { get; set; } = 1.0;
-    public int NumCritics { get; set; } = 2;
-    public int? NumSubsampleCritics { get; set; }
-    public double CriticLr { get; set; } = 3e-4;
-    public double ActorLr { get; set; } = 3e-4;
-    public double TemperatureLr { get; set; } = 3e-4;
-    public double CriticTargetUpdateWeight { get; set; } = 0.005;
-    public int UtdRatio { get; set; } = 1;
-    public int StateEncoderHiddenDim { get; set; } = 256;
-    public int LatentDim { get; set; } = 256;
+    [ConfigRange(">= 0")] public int OnlineStepBeforeLearning { get; set; } = 100;
+    [ConfigRange(">= 1")] public int PolicyUpdateFreq { get; set; } = 1;
+    [ConfigRange("(0, 1]")] public double Discount { get; set; } = 0.99;
+    [ConfigRange("> 0")] public double TemperatureInit { get; set; } = 1.0;
+    [ConfigRange(">= 1")] public int NumCritics { get; set; } = 2;
+    [ConfigRange(">= 1")] public int? NumSubsampleCritics { get; set; }
+    [ConfigRange("> 0")] public double CriticLr { get; set; } = 3e-4;
+    [ConfigRange("> 0")] public double ActorLr { get; set; } = 3e-4;
+    [ConfigRange("> 0")] public double TemperatureLr { get; set; } = 3e-4;
+    [ConfigRange("(0, 1]")] public double CriticTargetUpdateWeight { get; set; } = 0.005;
+    [ConfigRange(">= 1")] public int UtdRatio { get; set; } = 1;
+    [ConfigRange(">= 1")] public int StateEncoderHiddenDim { get; set; } = 256;
+    [ConfigRange(">= 1")] public int LatentDim { get; set; } = 256;
     public double? TargetEntropy { get; set; }
     public bool UseBackupEntropy { get; set; } = true;
-    public double GradClipNorm { get; set; } = 40.0;
+    [ConfigRange(">= 0")] public double GradClipNorm { get; set; } = 40.0;
     public CriticNetworkConfig CriticNetworkKwargs { get; set; } = new();
     public ActorNetworkConfig ActorNetworkKwargs { get; set; } = new();
     public PolicyKwargsConfig PolicyKwargs { get; set; } = new();

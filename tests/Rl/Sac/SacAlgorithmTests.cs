@@ -118,4 +118,19 @@ public class SacAlgorithmTests
         var one = new List<SacBatch> { Batch() }.GetEnumerator();
         Assert.Contains("batch iterator ended", Assert.Throws<InvalidOperationException>(() => algorithm.Update(one)).Message);
     }
+
+    [Fact]
+    public void Algorithm_fields_have_ranges_checked_when_read_and_named_as_flags_or_file_fields()
+    {
+        Assert.Empty(ConfigRanges.Find(new SacAlgorithmConfig()));
+        var flag = Assert.Throws<PolicyConfigException>(() => SacAlgorithmConfig.FromJson(null, new Dictionary<string, string> { ["discount"] = "0" }));
+        Assert.Equal("--algorithm.discount must be in (0, 1], got 0", flag.Message);
+        var file = Assert.Throws<PolicyConfigException>(() => SacAlgorithmConfig.FromJson(JsonNode.Parse("""{"type": "sac", "utd_ratio": 0, "critic_network_kwargs": {"hidden_dims": [256, -1]}}""")!.AsObject(), source: "train_config.json"));
+        Assert.StartsWith("train_config.json: algorithm.", file.Message);
+        Assert.Contains("utd_ratio must be >= 1, got 0", file.Message);
+        Assert.Contains("critic_network_kwargs.hidden_dims[1]", file.Message);
+        var subsample = new SacAlgorithmConfig { NumSubsampleCritics = 3 };
+        Assert.Contains("num_subsample_critics=3 must be at most num_critics=2",
+            Assert.Throws<PolicyConfigException>(() => new SacAlgorithm(new GaussianActorPolicy(SmallPolicy()), subsample)).Message);
+    }
 }

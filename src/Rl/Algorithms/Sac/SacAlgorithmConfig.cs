@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using RobotActors.Policies.Configs;
 using RobotActors.Policies.GaussianActor;
 using RobotActors.Policies.Sac;
@@ -16,21 +15,21 @@ public sealed class SacAlgorithmConfig
 {
     public const string TypeName = "sac";
 
-    public double ActorLr { get; set; } = 3e-4;
-    public double CriticLr { get; set; } = 3e-4;
-    public double TemperatureLr { get; set; } = 3e-4;
-    public double Discount { get; set; } = 0.99;
+    [ConfigRange("> 0")] public double ActorLr { get; set; } = 3e-4;
+    [ConfigRange("> 0")] public double CriticLr { get; set; } = 3e-4;
+    [ConfigRange("> 0")] public double TemperatureLr { get; set; } = 3e-4;
+    [ConfigRange("(0, 1]")] public double Discount { get; set; } = 0.99;
     public bool UseBackupEntropy { get; set; } = true;
-    public double CriticTargetUpdateWeight { get; set; } = 0.005;
-    public int NumCritics { get; set; } = 2;
-    public int? NumSubsampleCritics { get; set; }
+    [ConfigRange("(0, 1]")] public double CriticTargetUpdateWeight { get; set; } = 0.005;
+    [ConfigRange(">= 1")] public int NumCritics { get; set; } = 2;
+    [ConfigRange(">= 1")] public int? NumSubsampleCritics { get; set; }
     public CriticNetworkConfig CriticNetworkKwargs { get; set; } = new();
     public CriticNetworkConfig DiscreteCriticNetworkKwargs { get; set; } = new();
-    public double TemperatureInit { get; set; } = 1.0;
+    [ConfigRange("> 0")] public double TemperatureInit { get; set; } = 1.0;
     public double? TargetEntropy { get; set; }
-    public int UtdRatio { get; set; } = 1;
-    public int PolicyUpdateFreq { get; set; } = 1;
-    public double GradClipNorm { get; set; } = 40.0;
+    [ConfigRange(">= 1")] public int UtdRatio { get; set; } = 1;
+    [ConfigRange(">= 1")] public int PolicyUpdateFreq { get; set; } = 1;
+    [ConfigRange(">= 0")] public double GradClipNorm { get; set; } = 40.0;
     public bool UseTorchCompile { get; set; }
 
     /// <summary>
@@ -60,16 +59,15 @@ public sealed class SacAlgorithmConfig
     /// <summary>LeRobot's from_policy_config for a gaussian_actor: defaults, with the policy's discrete-critic network.</summary>
     public static SacAlgorithmConfig FromPolicyConfig(GaussianActorConfig policy) => new() { DiscreteCriticNetworkKwargs = policy.DiscreteCriticNetworkKwargs };
 
-    /// <summary>Checks what the algorithm needs beyond the field ranges.</summary>
-    public void Validate()
+    /// <summary>
+    /// Checks every field's range (config ranges: learning rates > 0, discount in (0, 1], counts ≥ 1, finite
+    /// numbers) and the cross-field rule, naming the field as --algorithm.&lt;field&gt; (or <paramref name="describe"/>).
+    /// </summary>
+    public void Validate(Func<string, string>? describe = null)
     {
-        if (NumCritics < 1) throw new PolicyConfigException($"algorithm: num_critics={NumCritics}; the ensemble needs at least 1 critic");
-        if (NumSubsampleCritics is { } k && (k < 1 || k > NumCritics))
-            throw new PolicyConfigException($"algorithm: num_subsample_critics={k} must be between 1 and num_critics={NumCritics}");
-        if (UtdRatio < 1) throw new PolicyConfigException($"algorithm: utd_ratio={UtdRatio}; at least one critic update per step");
-        if (PolicyUpdateFreq < 1) throw new PolicyConfigException($"algorithm: policy_update_freq={PolicyUpdateFreq}; must be at least 1");
-        if (TemperatureInit <= 0 || !double.IsFinite(TemperatureInit))
-            throw new PolicyConfigException($"algorithm: temperature_init={TemperatureInit}; the temperature is exp(log_alpha), so it must be positive");
+        ConfigRanges.Check(this, describe ?? (p => "--algorithm." + p));
+        if (NumSubsampleCritics is { } k && k > NumCritics)
+            throw new PolicyConfigException($"algorithm: num_subsample_critics={k} must be at most num_critics={NumCritics}");
     }
 
     /// <summary>As LeRobot writes it: "type" first, then the fields in snake_case.</summary>
@@ -96,7 +94,8 @@ public sealed class SacAlgorithmConfig
         try
         {
             var config = copy.Deserialize<SacAlgorithmConfig>(ConfigJson.Options) ?? new SacAlgorithmConfig();
-            config.Validate();
+            var fromFlags = overrides?.Select(o => o.Key).ToHashSet() ?? [];
+            config.Validate(p => fromFlags.Contains(p) ? "--algorithm." + p : $"{source}: algorithm.{p}");
             return config;
         }
         catch (JsonException e)
