@@ -33,12 +33,13 @@ public static class DrqShift
     {
         using var scope = torch.NewDisposeScope();
         var (b, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3]);
-        // out[i, :, y, x] = in[i, :, clamp(y - dy_i), clamp(x - dx_i)]: one gather with broadcast indices.
-        var rows = (torch.arange(h).unsqueeze(0) - torch.tensor(dy).unsqueeze(1)).clamp(0, h - 1).reshape(b, 1, h, 1);
-        var cols = (torch.arange(w).unsqueeze(0) - torch.tensor(dx).unsqueeze(1)).clamp(0, w - 1).reshape(b, 1, 1, w);
-        var batch = torch.arange(b).reshape(b, 1, 1, 1);
-        var channel = torch.arange(c).reshape(1, c, 1, 1);
-        var shifted = images.index(TensorIndex.Tensor(batch), TensorIndex.Tensor(channel), TensorIndex.Tensor(rows), TensorIndex.Tensor(cols));
-        return shifted.MoveToOuterDisposeScope();
+        var pad = Math.Max(dy.Select(Math.Abs).DefaultIfEmpty(0).Max(), dx.Select(Math.Abs).DefaultIfEmpty(0).Max());
+        // Replicate-pad by repeating the edge rows and columns (works for uint8, where libtorch's replicate pad does not),
+        // then crop each image at its own offset: out[y, x] = in[clamp(y - dy), clamp(x - dx)].
+        var tall = torch.cat([images[.., .., ..1, ..].expand(b, c, pad, w), images, images[.., .., ^1.., ..].expand(b, c, pad, w)], 2);
+        var padded = torch.cat([tall[.., .., .., ..1].expand(b, c, h + 2 * pad, pad), tall, tall[.., .., .., ^1..].expand(b, c, h + 2 * pad, pad)], 3);
+        var crops = new Tensor[b];
+        for (var i = 0; i < b; i++) crops[i] = padded[i].narrow(1, pad - dy[i], h).narrow(2, pad - dx[i], w);
+        return torch.stack(crops, 0).MoveToOuterDisposeScope();
     }
 }

@@ -47,8 +47,10 @@ public sealed class ReplayBuffer
     private float[] _penalties = [];
     private bool[] _interventions = [];
     private bool[] _nextLinked = [];
+    // Next frames stored apart, as H×W×C bytes: episode ends (by slot), and the newest transition's until the next Add.
     private readonly Dictionary<int, Dictionary<string, byte[]>> _explicitNext = new();
     private Dictionary<string, byte[]>? _pendingNext;
+    private Dictionary<string, byte[]>? _spareNext;
     private int _position;
 
     public ReplayBuffer(int capacity, int seed = 0, bool useDrq = true, int drqPad = DrqShift.DefaultPad)
@@ -99,21 +101,24 @@ public sealed class ReplayBuffer
         if (_pendingNext is not null && Count > 0 && Capacity > 1)
         {
             var previous = (slot - 1 + Capacity) % Capacity;
-            var frames = ToChw(transition.Observation);
-            var same = _pendingNext.All(kv => kv.Value.AsSpan().SequenceEqual(frames[kv.Key]));
-            if (same) _nextLinked[previous] = true;
+            var same = _pendingNext.All(kv => kv.Value.AsSpan().SequenceEqual(transition.Observation.Images[kv.Key].Pixels));
+            if (same)
+            {
+                _nextLinked[previous] = true;
+                _spareNext = _pendingNext;
+            }
             else _explicitNext[previous] = _pendingNext;
         }
         _pendingNext = null;
         _explicitNext.Remove(slot);
         _nextLinked[slot] = false;
 
-        using (torch.NewDisposeScope())
-            foreach (var (key, chw) in ToChw(transition.Observation))
-            {
-                var (h, w, c) = _imageShapes![key];
-                _frames[key][slot].copy_(torch.tensor(chw, [c, h, w]));
-            }
+        foreach (var (key, (h, w, c)) in _imageShapes!)
+        {
+            using var hwc = torch.tensor(transition.Observation.Images[key].Pixels, [h, w, c]);
+            using var target = _frames[key][slot];
+            target.copy_(hwc.permute(2, 0, 1));
+        }
         foreach (var (key, dim) in _stateDims!)
         {
             transition.Observation.States[key].CopyTo(_states[key], slot * dim);
@@ -125,7 +130,18 @@ public sealed class ReplayBuffer
         _truncateds[slot] = transition.Truncated;
         _penalties[slot] = transition.DiscretePenalty;
         _interventions[slot] = transition.IsIntervention;
-        if (_imageShapes!.Count > 0) _pendingNext = ToChw(transition.NextObservation);
+        if (_imageShapes!.Count > 0)
+        {
+            // A copy (the caller may reuse its arrays), into the arrays of the last linked one when there are.
+            var pending = _spareNext ?? new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            _spareNext = null;
+            foreach (var (key, frame) in transition.NextObservation.Images)
+            {
+                if (!pending.TryGetValue(key, out var bytes) || bytes.Length != frame.Pixels.Length) pending[key] = bytes = new byte[frame.Pixels.Length];
+                frame.Pixels.CopyTo(bytes, 0);
+            }
+            _pendingNext = pending;
+        }
 
         _position = (slot + 1) % Capacity;
         Count = Math.Min(Count + 1, Capacity);
@@ -184,29 +200,6 @@ public sealed class ReplayBuffer
         }
         if (t.Action.Length != _actionDim)
             throw new InvalidTransitionException($"transition refused: its action has {t.Action.Length} values but the buffer holds {_actionDim}");
-    }
-
-    private static Dictionary<string, byte[]> ToChw(Observation observation) =>
-        observation.Images.ToDictionary(kv => kv.Key, kv => Chw(kv.Value), StringComparer.Ordinal);
-
-    private static byte[] Chw(ImageFrame frame)
-    {
-        var plane = frame.Height * frame.Width;
-        var result = new byte[plane * frame.Channels];
-        for (var p = 0; p < plane; p++)
-            for (var c = 0; c < frame.Channels; c++)
-                result[c * plane + p] = frame.Pixels[p * frame.Channels + c];
-        return result;
-    }
-
-    private static ImageFrame Hwc(ReadOnlySpan<byte> chw, int h, int w, int c)
-    {
-        var plane = h * w;
-        var pixels = new byte[plane * c];
-        for (var p = 0; p < plane; p++)
-            for (var ch = 0; ch < c; ch++)
-                pixels[p * c + ch] = chw[ch * plane + p];
-        return new ImageFrame(h, w, c, pixels);
     }
 
     /// <summary>Ring slot of the i-th oldest stored transition.</summary>
@@ -280,7 +273,9 @@ public sealed class ReplayBuffer
         for (var row = 0; row < slots.Length; row++)
         {
             if (_nextLinked[slots[row]]) continue;
-            next[row].copy_(torch.tensor(ExplicitNext(slots[row])[key], [c, h, w]));
+            using var hwc = torch.tensor(ExplicitNext(slots[row])[key], [h, w, c]);
+            using var target = next[row];
+            target.copy_(hwc.permute(2, 0, 1));
         }
         return next;
     }
@@ -308,11 +303,11 @@ public sealed class ReplayBuffer
             var images = new Dictionary<string, ImageFrame>(StringComparer.Ordinal);
             foreach (var (key, (h, w, c)) in _imageShapes!)
             {
-                if (next && !_nextLinked[slot]) images[key] = Hwc(ExplicitNext(slot)[key], h, w, c);
+                if (next && !_nextLinked[slot]) images[key] = new ImageFrame(h, w, c, (byte[])ExplicitNext(slot)[key].Clone());
                 else
                 {
-                    using var frame = _frames[key][next ? (slot + 1) % Capacity : slot].contiguous();
-                    images[key] = Hwc(frame.bytes, h, w, c);
+                    using var frame = _frames[key][next ? (slot + 1) % Capacity : slot].permute(1, 2, 0).contiguous();
+                    images[key] = new ImageFrame(h, w, c, frame.bytes.ToArray());
                 }
             }
             var states = _stateDims!.ToDictionary(kv => kv.Key, kv => (next ? _nextStates : _states)[kv.Key].AsSpan(slot * kv.Value, kv.Value).ToArray(), StringComparer.Ordinal);
