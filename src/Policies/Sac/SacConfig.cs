@@ -13,36 +13,11 @@ namespace RobotActors.Policies.Sac;
 /// The policy class it makes lives in RobotActors.Rl with the SAC algorithm.
 /// </summary>
 [PolicyType("sac")]
-public sealed class SacConfig : PreTrainedConfig
+public sealed class SacConfig : GaussianActorFields
 {
-    public SacConfig()
-    {
-        NormalizationMapping = new()
-        {
-            ["VISUAL"] = NormalizationMode.MeanStd,
-            ["STATE"] = NormalizationMode.MinMax,
-            ["ENV"] = NormalizationMode.MinMax,
-            ["ACTION"] = NormalizationMode.MinMax,
-        };
-    }
-
-    public Dictionary<string, Dictionary<string, double[]>>? DatasetStats { get; set; }
-    public string StorageDevice { get; set; } = "cpu";
-    public string? VisionEncoderName { get; set; }
-    public bool FreezeVisionEncoder { get; set; } = true;
-    [ConfigRange(">= 1")] public int ImageEncoderHiddenDim { get; set; } = 32;
-    public bool SharedEncoder { get; set; } = true;
-    [ConfigRange(">= 2")] public int? NumDiscreteActions { get; set; }
-    [ConfigRange(">= 1")] public int ImageEmbeddingPoolingDim { get; set; } = 8;
-    [ConfigRange(">= 1")] public int OnlineSteps { get; set; } = 1_000_000;
-
     /// <summary>In LeRobot's v0.5-era example configs (lerobot-hilserl-guide); read so they load, written only when set.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? OnlineEnvSeed { get; set; }
-    [ConfigRange(">= 1")] public int OnlineBufferCapacity { get; set; } = 100_000;
-    [ConfigRange(">= 1")] public int OfflineBufferCapacity { get; set; } = 100_000;
-    public bool AsyncPrefetch { get; set; }
-    [ConfigRange(">= 0")] public int OnlineStepBeforeLearning { get; set; } = 100;
     [ConfigRange(">= 1")] public int PolicyUpdateFreq { get; set; } = 1;
     [ConfigRange("(0, 1]")] public double Discount { get; set; } = 0.99;
     [ConfigRange("> 0")] public double TemperatureInit { get; set; } = 1.0;
@@ -53,17 +28,10 @@ public sealed class SacConfig : PreTrainedConfig
     [ConfigRange("> 0")] public double TemperatureLr { get; set; } = 3e-4;
     [ConfigRange("(0, 1]")] public double CriticTargetUpdateWeight { get; set; } = 0.005;
     [ConfigRange(">= 1")] public int UtdRatio { get; set; } = 1;
-    [ConfigRange(">= 1")] public int StateEncoderHiddenDim { get; set; } = 256;
-    [ConfigRange(">= 1")] public int LatentDim { get; set; } = 256;
     public double? TargetEntropy { get; set; }
     public bool UseBackupEntropy { get; set; } = true;
     [ConfigRange(">= 0")] public double GradClipNorm { get; set; } = 40.0;
     public CriticNetworkConfig CriticNetworkKwargs { get; set; } = new();
-    public ActorNetworkConfig ActorNetworkKwargs { get; set; } = new();
-    public PolicyKwargsConfig PolicyKwargs { get; set; } = new();
-    public CriticNetworkConfig DiscreteCriticNetworkKwargs { get; set; } = new();
-    public ActorLearnerConfig ActorLearnerConfig { get; set; } = new();
-    public ConcurrencyConfig Concurrency { get; set; } = new();
     public bool UseTorchCompile { get; set; }
 
     // RobotActors 0.1 wrote two computed values into config.json; they are read (and dropped) so those files load.
@@ -74,44 +42,7 @@ public sealed class SacConfig : PreTrainedConfig
     private double? LegacyEffectiveTargetEntropy { get; set; }
 
     /// <summary>The policy half of the v0.6 split: every field gaussian_actor has, with the same values.</summary>
-    public GaussianActorConfig ToGaussianActorConfig() => new()
-    {
-        ReportAs = Type,
-        NObsSteps = NObsSteps,
-        InputFeatures = InputFeatures.ToDictionary(),
-        OutputFeatures = OutputFeatures.ToDictionary(),
-        Device = Device,
-        UseAmp = UseAmp,
-        UsePeft = UsePeft,
-        PushToHub = PushToHub,
-        RepoId = RepoId,
-        Private = Private,
-        Tags = Tags?.ToList(),
-        License = License,
-        PretrainedPath = PretrainedPath,
-        PretrainedRevision = PretrainedRevision,
-        NormalizationMapping = NormalizationMapping.ToDictionary(),
-        DatasetStats = DatasetStats,
-        StorageDevice = StorageDevice,
-        VisionEncoderName = VisionEncoderName,
-        FreezeVisionEncoder = FreezeVisionEncoder,
-        ImageEncoderHiddenDim = ImageEncoderHiddenDim,
-        SharedEncoder = SharedEncoder,
-        NumDiscreteActions = NumDiscreteActions,
-        ImageEmbeddingPoolingDim = ImageEmbeddingPoolingDim,
-        StateEncoderHiddenDim = StateEncoderHiddenDim,
-        LatentDim = LatentDim,
-        OnlineSteps = OnlineSteps,
-        OnlineBufferCapacity = OnlineBufferCapacity,
-        OfflineBufferCapacity = OfflineBufferCapacity,
-        AsyncPrefetch = AsyncPrefetch,
-        OnlineStepBeforeLearning = OnlineStepBeforeLearning,
-        ActorLearnerConfig = ActorLearnerConfig,
-        Concurrency = Concurrency,
-        ActorNetworkKwargs = ActorNetworkKwargs,
-        PolicyKwargs = PolicyKwargs,
-        DiscreteCriticNetworkKwargs = DiscreteCriticNetworkKwargs,
-    };
+    public GaussianActorConfig ToGaussianActorConfig() => GaussianActorConfig.From(this);
 
     public override OptimizerConfig GetOptimizerPreset() => new MultiAdamConfig
     {
@@ -126,19 +57,10 @@ public sealed class SacConfig : PreTrainedConfig
         },
     };
 
-    public override PolicyFeature PolicyActionFeature(PolicyFeature datasetAction) =>
-        GaussianActorConfig.ContinuousPart(Type, datasetAction, NumDiscreteActions);
-
-    public override IEnumerable<string> Warnings() => ToGaussianActorConfig().Warnings();
-
     public override void ValidateFeatures()
     {
-        ValidateCommonFeatures();
-        RequireAction();
-        ToGaussianActorConfig().ValidateFeatures();
-        if (NumCritics < 1) throw new PolicyConfigException("sac: num_critics must be at least 1");
-        if (NumSubsampleCritics is { } k && (k < 1 || k > NumCritics))
+        base.ValidateFeatures();
+        if (NumSubsampleCritics is { } k && k > NumCritics)
             throw new PolicyConfigException($"sac: num_subsample_critics={k} must be between 1 and num_critics={NumCritics}");
-        if (UtdRatio < 1 || PolicyUpdateFreq < 1) throw new PolicyConfigException("sac: utd_ratio and policy_update_freq must be at least 1");
     }
 }
