@@ -13,6 +13,10 @@ public sealed class RewardClassifierConfig : PreTrainedConfig
         NormalizationMapping = new() { ["VISUAL"] = NormalizationMode.MeanStd };
     }
 
+    /// <summary>LeRobot [HEAD]'s reward-model configs carry their name; read so their config.json loads, written only when set.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Name { get; set; }
+
     [ConfigRange(">= 2")] public int NumClasses { get; set; } = 2;
     [ConfigRange(">= 1")] public int HiddenDim { get; set; } = 256;
     [ConfigRange(">= 1")] public int LatentDim { get; set; } = 256;

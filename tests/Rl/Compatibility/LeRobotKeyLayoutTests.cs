@@ -166,6 +166,8 @@ public class LeRobotKeyLayoutTests
         }
         expected.AddRange(Linear("classifier_head.0", 256, 512).Concat(LayerNorm("classifier_head.2", 256)).Concat(Linear("classifier_head.4", 1, 256)));
         AssertLayout(expected.ToDictionary(e => e.Item1, e => e.Item2), Saved(new RewardClassifierPolicy(config)));
+        // [HEAD] reward-model configs carry their name.
+        Assert.IsType<RewardClassifierConfig>(PreTrainedConfig.FromJson("""{"type": "reward_classifier", "name": "reward_classifier", "num_classes": 2, "num_cameras": 2}"""));
     }
 
     /// <summary>
