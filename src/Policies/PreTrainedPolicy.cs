@@ -77,6 +77,12 @@ public abstract class PreTrainedPolicy : nn.Module
         postprocessor?.Save(directory);
     }
 
+    /// <summary>
+    /// Maps tensors saved in an earlier key layout of this policy onto its current keys (or refuses them
+    /// with a message saying how to convert the file); the default takes them as they are.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, Tensor> UpgradeStateDict(IReadOnlyDictionary<string, Tensor> tensors, string source) => tensors;
+
     /// <summary>Loads model.safetensors into this policy; a missing or mis-shaped tensor is an error naming it.</summary>
     public void LoadWeights(string directory)
     {
@@ -87,6 +93,7 @@ public abstract class PreTrainedPolicy : nn.Module
 
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> tensors, string source)
     {
+        tensors = UpgradeStateDict(tensors, source);
         var own = StateDict();
         var missing = own.Keys.Where(k => !tensors.ContainsKey(k)).ToList();
         if (missing.Count > 0)

@@ -18,6 +18,7 @@ public static class BenchCommand
             BenchSacCommand.Create(),
             BenchRuntimeCommand.Create(),
             BenchSimCommand.Create(),
+            BenchReplayCommand.Create(),
         })
         {
             bench.Add(sub);

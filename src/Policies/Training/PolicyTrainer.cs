@@ -151,16 +151,7 @@ public sealed class PolicyTrainer(Action<string> report)
     {
         var indices = Enumerable.Range(0, batchSize).Select(_ => rng.Next(dataset.Count)).ToList();
         var raw = policy.NeedsNextObservation ? TransitionBatches.Get(dataset, indices) : dataset.GetBatch(indices);
-        var current = raw.Where(kv => !kv.Key.StartsWith(PolicyKeys.NextPrefix + PolicyKeys.ObservationPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key, kv => kv.Value);
-        var batch = pre.ProcessBatch(current);
-        // Next observations are normalized like the current ones.
-        var next = raw.Where(kv => kv.Key.StartsWith(PolicyKeys.NextPrefix + PolicyKeys.ObservationPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[PolicyKeys.NextPrefix.Length..], kv => kv.Value);
-        if (next.Count > 0)
-            foreach (var (k, v) in pre.ProcessObservation(next))
-                batch[PolicyKeys.NextPrefix + k] = v;
-        return batch;
+        return TransitionBatches.Normalize(pre, raw);
     }
 
     private static string Progress(long step, long total, long start, TimeSpan elapsed, IReadOnlyDictionary<string, double> metrics)
