@@ -33,6 +33,7 @@ public static class Cli
             TrainCommand.Create(),
             FindJointLimitsCommand.Create(),
             FindCamerasCommand.Create(),
+            CropDatasetRoiCommand.Create(),
         })
         {
             root.Add(command);

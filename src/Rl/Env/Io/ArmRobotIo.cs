@@ -16,17 +16,14 @@ public sealed class ArmRobotIo(Arm arm, IReadOnlyDictionary<string, ICamera> cam
     public IReadOnlyList<string> MotorNames { get; } = arm.Motors.Select(m => m.Name).ToList();
     public IReadOnlyDictionary<string, (int Height, int Width)> Cameras { get; } = cameras.ToDictionary(kv => kv.Key, kv => (kv.Value.Height, kv.Value.Width));
 
+    /// <summary>The bus first, then the cameras, then the task: a simulated workcell runs its booked physics on the first bus read.</summary>
     public RobotReading Read(bool withCurrents)
     {
+        var joints = Arm.GetObservation();
+        var currents = withCurrents ? Arm.Bus.SyncRead("Present_Current", normalize: false, numRetry: Arm.Config.NumReadRetries) : null;
         var frames = new Dictionary<string, Frame>(CameraDevices.Count);
         foreach (var (name, camera) in CameraDevices) frames[name] = camera.ReadLatest(maxFrameAge);
-        return new RobotReading
-        {
-            Joints = Arm.GetObservation(),
-            Currents = withCurrents ? Arm.Bus.SyncRead("Present_Current", normalize: false, numRetry: Arm.Config.NumReadRetries) : null,
-            Frames = frames,
-            Task = task?.Invoke(),
-        };
+        return new RobotReading { Joints = joints, Currents = currents, Frames = frames, Task = task?.Invoke() };
     }
 
     public void WriteGoals(IReadOnlyDictionary<string, double> goals) => Arm.SendAction(goals);

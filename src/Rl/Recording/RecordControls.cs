@@ -1,0 +1,82 @@
+using RobotActors.Devices.Teleoperators;
+
+namespace RobotActors.Rl.Recording;
+
+/// <summary>What the operator asked for with lerobot-record's keys.</summary>
+[Flags]
+public enum RecordRequest
+{
+    None = 0,
+    /// <summary>Right arrow or n: end this episode (or the reset period) now.</summary>
+    ExitEarly = 1,
+    /// <summary>Left arrow or r: discard this episode and record it again.</summary>
+    Rerecord = 2,
+    /// <summary>Esc or q: save this episode and stop recording.</summary>
+    Stop = 4,
+}
+
+/// <summary>
+/// lerobot-record's keys read from a terminal (or any byte stream): → / n end the episode, ← / r re-record it,
+/// Esc / q stop. A lone ESC byte in a read is the Esc key; ESC [ C and ESC [ D are the arrows.
+/// </summary>
+public sealed class RecordControls : IDisposable
+{
+    private readonly Stream _input;
+    private readonly TerminalKeyParser _parser = new();
+    private readonly Thread _reader;
+    private int _pending;
+
+    public RecordControls(Stream input)
+    {
+        _input = input;
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "record keys" };
+        _reader.Start();
+    }
+
+    /// <summary>The requests since the last call.</summary>
+    public RecordRequest Take() => (RecordRequest)Interlocked.Exchange(ref _pending, 0);
+
+    public void Request(RecordRequest request)
+    {
+        int current, next;
+        do
+        {
+            current = _pending;
+            next = current | (int)request;
+        } while (Interlocked.CompareExchange(ref _pending, next, current) != current);
+    }
+
+    private void ReadLoop()
+    {
+        var buffer = new byte[64];
+        try
+        {
+            while (true)
+            {
+                var n = _input.Read(buffer, 0, buffer.Length);
+                if (n == 0) return;
+                if (n == 1 && buffer[0] == 0x1B)
+                {
+                    Request(RecordRequest.Stop | RecordRequest.ExitEarly);
+                    continue;
+                }
+                for (var i = 0; i < n; i++)
+                {
+                    if (_parser.Feed(buffer[i]) is not { } key) continue;
+                    switch (key.Key)
+                    {
+                        case TerminalKey.Right: Request(RecordRequest.ExitEarly); break;
+                        case TerminalKey.Left: Request(RecordRequest.Rerecord | RecordRequest.ExitEarly); break;
+                        case TerminalKey.Char when char.ToLowerInvariant(key.Char) == 'n': Request(RecordRequest.ExitEarly); break;
+                        case TerminalKey.Char when char.ToLowerInvariant(key.Char) == 'r': Request(RecordRequest.Rerecord | RecordRequest.ExitEarly); break;
+                        case TerminalKey.Char when char.ToLowerInvariant(key.Char) == 'q' || key.Char == '\u0003':
+                            Request(RecordRequest.Stop | RecordRequest.ExitEarly); break;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+    }
+
+    public void Dispose() { } // the input stays the caller's; the reader ends with it
+}
