@@ -34,6 +34,7 @@ public static class Cli
             FindJointLimitsCommand.Create(),
             FindCamerasCommand.Create(),
             CropDatasetRoiCommand.Create(),
+            RecordCommand.Create(),
         })
         {
             root.Add(command);

@@ -1,5 +1,3 @@
-using RobotActors.Devices.Serial;
-
 namespace RobotActors.Devices.Teleoperators;
 
 /// <summary>
@@ -16,7 +14,7 @@ public sealed class KeyboardTeleoperator : IEventTeleoperator
     private readonly Stream _input;
     private readonly TerminalKeyParser _parser = new();
     private readonly Thread _reader;
-    private readonly byte[]? _savedTermios;
+    private readonly RawTerminal? _raw;
     private double _dx, _dy, _dz;
     private int _gripper = 1;
     private bool _success, _rerecord, _terminate;
@@ -27,17 +25,7 @@ public sealed class KeyboardTeleoperator : IEventTeleoperator
     public KeyboardTeleoperator(Stream input, bool rawTerminal = false)
     {
         _input = input;
-        if (rawTerminal && OperatingSystem.IsLinux() && !Console.IsInputRedirected)
-        {
-            _savedTermios = new byte[Libc.TermiosSize];
-            if (Libc.TcGetAttr(0, _savedTermios) == 0)
-            {
-                var raw = (byte[])_savedTermios.Clone();
-                Libc.CfMakeRaw(raw);
-                Libc.TcSetAttr(0, Libc.TcsaNow, raw);
-            }
-            else _savedTermios = null;
-        }
+        if (rawTerminal) _raw = RawTerminal.Enter();
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = "keyboard teleop" };
         _reader.Start();
     }
@@ -125,6 +113,6 @@ public sealed class KeyboardTeleoperator : IEventTeleoperator
     {
         // The input stays the caller's: closing a stream another thread is blocked reading can hang
         // on some platforms, and stdin must stay usable. The reader ends at end of input.
-        if (_savedTermios is not null) Libc.TcSetAttr(0, Libc.TcsaNow, _savedTermios);
+        _raw?.Dispose();
     }
 }

@@ -5,7 +5,10 @@ namespace RobotActors.Rl.Env;
 /// <summary>What a simulated world does at the start of an episode (new cube position for the seed); a real robot has none.</summary>
 public interface IEpisodeWorld
 {
-    void BeginEpisode(int seed);
+    void BeginEpisode(int? seed);
+
+    /// <summary>The world puts the arm at the reset joints and the scene back itself: no trajectory, no reset wait.</summary>
+    bool PlacesArm { get; }
 }
 
 /// <summary>
@@ -28,9 +31,10 @@ public sealed class GymManipulatorEnv(ControlPipeline pipeline, IControlClock cl
     /// <param name="waitResetTime">Wait reset_time_s after the move (the operator resets the scene); replay and eval on a sim skip it.</param>
     public EnvObservation Reset(int? seed = null, bool waitResetTime = true)
     {
-        if (seed is { } s) World?.BeginEpisode(s);
-        if (Config.Processor.Reset.FixedResetJointPositions is { } target) MoveTo(target);
-        if (waitResetTime)
+        World?.BeginEpisode(seed);
+        var placed = World?.PlacesArm ?? false;
+        if (!placed && Config.Processor.Reset.FixedResetJointPositions is { } target) MoveTo(target);
+        if (waitResetTime && !placed)
             for (var t = TimeSpan.Zero; t < TimeSpan.FromSeconds(Config.Processor.Reset.ResetTimeS); t += Period) Clock.Tick(Period);
         return Pipeline.Reset();
     }

@@ -97,14 +97,21 @@ public static class GymManipulatorProcessors
         return features[PipelineFeatureType.Observation];
     }
 
-    /// <summary>A path as given (relative to the working folder), else relative to the config file; an error names both.</summary>
+    /// <summary>
+    /// A path as given (relative to the working folder), else relative to the config file, else relative to the
+    /// executable (where the shipped models/*.urdf are); an error names the places looked in.
+    /// </summary>
     public static string ResolvePath(string path, string? configFile, string key)
     {
         if (File.Exists(path) || Directory.Exists(path)) return path;
-        if (configFile is not null && !Path.IsPathRooted(path))
+        if (!Path.IsPathRooted(path))
         {
-            var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? ".", path);
-            if (File.Exists(beside) || Directory.Exists(beside)) return beside;
+            string[] bases = configFile is null ? [AppContext.BaseDirectory] : [Path.GetDirectoryName(Path.GetFullPath(configFile)) ?? ".", AppContext.BaseDirectory];
+            foreach (var b in bases)
+            {
+                var candidate = Path.Combine(b, path);
+                if (File.Exists(candidate) || Directory.Exists(candidate)) return candidate;
+            }
         }
         throw new LeRobotConfigException($"{configFile ?? "config"}: {key}: '{path}' does not exist (looked in {Environment.CurrentDirectory}{(configFile is null ? "" : " and beside the config file")}).");
     }

@@ -79,7 +79,7 @@ public sealed class EpisodeRecording(GymManipulatorEnv env, TransitionRecorder r
                     _ => $"episode {saved}: ended early, {record.Length} frames saved",
                 };
             }
-            progress?.Invoke(new RecordStatus(Math.Min(saved + 1, options.Episodes), options.Episodes, "saved", 0, 0, lastEvent));
+            progress?.Invoke(new RecordStatus(outcome == Outcome.Rerecord ? saved + 1 : saved, options.Episodes, outcome == Outcome.Rerecord ? "discarded" : "saved", 0, 0, lastEvent));
             if (options.TeleoperatedReset is { } reset && saved < options.Episodes && !stopped)
                 TeleoperateReset(reset, options, saved, ref lastEvent, ref stopped);
         }
