@@ -35,6 +35,8 @@ public static class Cli
             FindCamerasCommand.Create(),
             CropDatasetRoiCommand.Create(),
             RecordCommand.Create(),
+            ReplayCommand.Create(),
+            EvalCommand.Create(),
         })
         {
             root.Add(command);

@@ -33,6 +33,17 @@ public static partial class DottedFlags
     public static string? Get(IReadOnlyList<KeyValuePair<string, string>> flags, string key) =>
         flags.LastOrDefault(kv => kv.Key == key).Value;
 
+    public static int? Int(string? v, string flag) =>
+        v is null ? null : int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i
+            : throw new ArgumentException($"{flag}={v}: expected a whole number.");
+
+    public static double? Double(string? v, string flag) =>
+        v is null ? null : double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
+            : throw new ArgumentException($"{flag}={v}: expected a number.");
+
+    public static bool? Bool(string? v, string flag) =>
+        v is null ? null : bool.TryParse(v, out var b) ? b : throw new ArgumentException($"{flag}={v}: expected true or false.");
+
     /// <summary>
     /// A draccus/YAML flow mapping as LeRobot's CLI takes it ("{ front: {type: opencv, index_or_path: 0}}") as JSON:
     /// bare keys and bare words are quoted; numbers, true, false and null stay.

@@ -55,9 +55,9 @@ public static class RecordCommand
     private static async Task<int> RunAsync(List<KeyValuePair<string, string>> flags, CancellationToken cancel)
     {
         var configPath = DottedFlags.Get(flags, "config_path");
-        var seed = Int(DottedFlags.Get(flags, "seed"), "--seed") ?? 1000;
-        var video = Bool(DottedFlags.Get(flags, "dataset.video"), "--dataset.video") ?? true;
-        var resume = Bool(DottedFlags.Get(flags, "resume"), "--resume") ?? false;
+        var seed = DottedFlags.Int(DottedFlags.Get(flags, "seed"), "--seed") ?? 1000;
+        var video = DottedFlags.Bool(DottedFlags.Get(flags, "dataset.video"), "--dataset.video") ?? true;
+        var resume = DottedFlags.Bool(DottedFlags.Get(flags, "resume"), "--resume") ?? false;
         foreach (var key in new[] { "display_data", "play_sounds" })
             if (DottedFlags.Get(flags, key) is not null) Console.Error.WriteLine($"warning: --{key} is ignored here.");
         HilSerlRobotEnvConfig env;
@@ -86,11 +86,11 @@ public static class RecordCommand
         }
         else
         {
-            (env, var resetTime) = LeRobotRecordEnv(flags);
+            (env, var resetTime) = LeRobotFlagsEnv.Build(flags, needTeleop: true, OwnFlags);
             root = EnvCommandErrors.DatasetRoot(DottedFlags.Get(flags, "dataset.root"), DottedFlags.Get(flags, "dataset.repo_id"));
             task = DottedFlags.Get(flags, "dataset.single_task") ?? throw new ArgumentException("--dataset.single_task is required: a short description of what the episodes do.");
             robotType = env.Robot!.Arm.Type;
-            episodes = Int(DottedFlags.Get(flags, "dataset.num_episodes"), "--dataset.num_episodes") ?? 50;
+            episodes = DottedFlags.Int(DottedFlags.Get(flags, "dataset.num_episodes"), "--dataset.num_episodes") ?? 50;
             rlColumns = false;
             options = new RecordOptions { Episodes = episodes, Seed = seed, WaitResetTime = false, TeleoperatedReset = resetTime };
             envOptions = new RobotEnvironmentOptions { Seed = seed, OperatorAlwaysInControl = true };
@@ -138,74 +138,4 @@ public static class RecordCommand
         return (recorder, (int)recorder.Info.TotalEpisodes);
     }
 
-    /// <summary>lerobot-record's flags as an env: joint control from a leader arm, or end-effector control from a gamepad, keyboard or the scripted operator.</summary>
-    private static (HilSerlRobotEnvConfig Env, TimeSpan ResetTime) LeRobotRecordEnv(List<KeyValuePair<string, string>> flags)
-    {
-        string Need(string key, string hint) => DottedFlags.Get(flags, key) ?? throw new ArgumentException($"--{key} is required: {hint} (or give --config_path).");
-        var known = new HashSet<string>
-        {
-            "robot.type", "robot.port", "robot.id", "robot.calibration_dir", "robot.cameras", "robot.max_relative_target", "robot.use_degrees",
-            "teleop.type", "teleop.port", "teleop.id", "teleop.calibration_dir", "teleop.use_degrees",
-            "dataset.repo_id", "dataset.root", "dataset.num_episodes", "dataset.episode_time_s", "dataset.reset_time_s", "dataset.single_task",
-            "dataset.fps", "dataset.push_to_hub", "dataset.private", "dataset.tags",
-        };
-        foreach (var (key, _) in flags)
-            if (!known.Contains(key) && !OwnFlags.Contains(key))
-                throw new ArgumentException($"--{key} is not a flag of `robotactors record`; see `robotactors record --help`.");
-        if (Bool(DottedFlags.Get(flags, "dataset.push_to_hub"), "--dataset.push_to_hub") ?? false)
-            Console.Error.WriteLine("warning: --dataset.push_to_hub is ignored: there is no Hub access here; the dataset stays on disk.");
-        var robot = new JsonObject { ["type"] = Need("robot.type", "the follower arm"), ["port"] = Need("robot.port", "its bus, or \"sim\"") };
-        foreach (var key in new[] { "id", "calibration_dir", "max_relative_target", "use_degrees" })
-            if (DottedFlags.Get(flags, "robot." + key) is { } v) robot[key] = JsonValueOf(v);
-        if (DottedFlags.Get(flags, "robot.cameras") is { } cameras)
-        {
-            try { robot["cameras"] = JsonNode.Parse(DottedFlags.FlowMappingToJson(cameras)); }
-            catch (System.Text.Json.JsonException e) { throw new ArgumentException($"--robot.cameras: not a mapping of cameras ({e.Message}); write \"{{ front: {{type: opencv, index_or_path: 0, width: 640, height: 480, fps: 30}}}}\"."); }
-        }
-        var teleopType = Need("teleop.type", "a leader arm (so101_leader), gamepad, keyboard_ee or scripted");
-        var teleop = new JsonObject { ["type"] = teleopType };
-        foreach (var key in new[] { "port", "id", "calibration_dir", "use_degrees" })
-            if (DottedFlags.Get(flags, "teleop." + key) is { } v) teleop[key] = JsonValueOf(v);
-        var fps = Int(DottedFlags.Get(flags, "dataset.fps"), "--dataset.fps") ?? 30;
-        var episodeTime = Double(DottedFlags.Get(flags, "dataset.episode_time_s"), "--dataset.episode_time_s") ?? 60;
-        var resetTime = Double(DottedFlags.Get(flags, "dataset.reset_time_s"), "--dataset.reset_time_s") ?? 60;
-        var processor = new JsonObject
-        {
-            ["control_mode"] = GymManipulatorConfigReader.LeaderTypes.Contains(teleopType) ? "leader" : "gamepad",
-            ["reset"] = new JsonObject { ["reset_time_s"] = 0, ["control_time_s"] = episodeTime },
-        };
-        if (!GymManipulatorConfigReader.LeaderTypes.Contains(teleopType))
-        {
-            // End-effector control needs kinematics: the shipped model of the arm, in the scripted operator's workspace.
-            var defaults = new Devices.Workcell.Operators.ScriptedOperatorOptions();
-            processor["inverse_kinematics"] = new JsonObject
-            {
-                ["urdf_path"] = ArmModels.UrdfPath(robot["type"]!.GetValue<string>().Replace("_end_effector", "")),
-                ["end_effector_bounds"] = new JsonObject { ["min"] = Numbers(defaults.BoundsMin), ["max"] = Numbers(defaults.BoundsMax) },
-            };
-        }
-        var json = new JsonObject { ["env"] = new JsonObject { ["fps"] = fps, ["robot"] = robot, ["teleop"] = teleop, ["processor"] = processor } };
-        var source = new ConfigSource("the command line");
-        var env = GymManipulatorConfigReader.ReadEnv(new ConfigSection(json["env"]!.AsObject(), "robot/teleop/dataset flags", source));
-        foreach (var w in source.Warnings) Console.Error.WriteLine(w);
-        if (ArmSpec.For(env.Robot!.Arm.Type).Role != ArmRole.Follower) throw new ArgumentException($"--robot.type {env.Robot.Arm.Type} is not a follower arm.");
-        return (env, TimeSpan.FromSeconds(resetTime));
-    }
-
-    private static JsonArray Numbers(double[] values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
-
-    private static JsonNode? JsonValueOf(string raw)
-    {
-        try { return JsonNode.Parse(raw); }
-        catch (System.Text.Json.JsonException) { return JsonValue.Create(raw); }
-    }
-
-    private static int? Int(string? v, string flag) =>
-        v is null ? null : int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new ArgumentException($"{flag}={v}: expected a whole number.");
-
-    private static double? Double(string? v, string flag) =>
-        v is null ? null : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new ArgumentException($"{flag}={v}: expected a number.");
-
-    private static bool? Bool(string? v, string flag) =>
-        v is null ? null : bool.TryParse(v, out var b) ? b : throw new ArgumentException($"{flag}={v}: expected true or false.");
 }
