@@ -10,7 +10,9 @@ namespace RobotActors.Rl.Env.Processors;
 /// missing gripper means 1 = stay). Without a policy action (recording, teleoperating) the action is the
 /// neutral one: zeros and gripper 1 — LeRobot v0.5.1 used 0, which closes the gripper. done = terminate_episode
 /// or (terminate_on_success and success); reward = 1 on success. complementary_data["teleop_action"] becomes
-/// the final action (a float array): the action that was executed, which is what gets recorded.
+/// the final action (a float array): the action that was executed, which is what gets recorded. Without
+/// terminate_on_success, success stays pressed for the rest of the episode (as LeRobot's gamepad keeps its
+/// "success" status until the reset), so every frame after it is a positive example for a reward classifier.
 /// </summary>
 [ProcessorStepName("intervention_action_processor")]
 public sealed class InterventionActionProcessorStep : IProcessorStep
@@ -21,6 +23,8 @@ public sealed class InterventionActionProcessorStep : IProcessorStep
         TerminateOnSuccess = terminateOnSuccess;
         ActionNames = actionNames ?? HilKeys.DeltaActionNames(useGripper);
     }
+
+    private bool _succeeded;
 
     public bool UseGripper { get; }
     public bool TerminateOnSuccess { get; }
@@ -70,7 +74,8 @@ public sealed class InterventionActionProcessorStep : IProcessorStep
             action = Neutral();
         }
         transition.Action = torch.tensor(action);
-        var success = transition.Flag(HilKeys.Success);
+        var success = transition.Flag(HilKeys.Success) || (_succeeded && !TerminateOnSuccess);
+        _succeeded |= success;
         transition.Info[HilKeys.IsIntervention] = intervening;
         transition.Info[HilKeys.Success] = success;
         transition.Info[HilKeys.RerecordEpisode] = transition.Flag(HilKeys.RerecordEpisode);
@@ -79,4 +84,6 @@ public sealed class InterventionActionProcessorStep : IProcessorStep
         transition.ComplementaryData[HilKeys.TeleopAction] = action;
         return transition;
     }
+
+    public void Reset() => _succeeded = false;
 }
