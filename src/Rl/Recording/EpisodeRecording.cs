@@ -40,6 +40,7 @@ public sealed class EpisodeRecording(GymManipulatorEnv env, TransitionRecorder r
             env.Reset(seed: EpisodeSeed(options.Seed, options.FirstEpisodeIndex + saved), waitResetTime: options.WaitResetTime);
             controls?.Take(); // keys pressed during the reset belong to it
             var steps = 0;
+            var succeeded = false; // without terminate_on_success a successful episode runs on to the time limit
             var outcome = Outcome.Running;
             while (outcome == Outcome.Running)
             {
@@ -54,6 +55,7 @@ public sealed class EpisodeRecording(GymManipulatorEnv env, TransitionRecorder r
                 }
                 if (request.HasFlag(RecordRequest.ExitEarly) && !step.EpisodeOver) step = step with { Truncated = true };
                 recorder.Add(step);
+                succeeded |= step.Events.Success || step.Reward > 0;
                 if (step.Done) outcome = step.Events.Success || step.Reward > 0 ? Outcome.Success : Outcome.Failure;
                 else if (step.Truncated) outcome = request.HasFlag(RecordRequest.ExitEarly) ? Outcome.Ended : Outcome.TimeLimit;
                 if (request.HasFlag(RecordRequest.Stop)) stopped = true;
@@ -70,12 +72,12 @@ public sealed class EpisodeRecording(GymManipulatorEnv env, TransitionRecorder r
                 var record = await recorder.SaveAsync();
                 frames += record.Length;
                 saved++;
-                if (outcome == Outcome.Success) successes++;
+                if (succeeded) successes++;
                 lastEvent = outcome switch
                 {
                     Outcome.Success => $"episode {saved}: success (reward 1), {record.Length} frames saved",
                     Outcome.Failure => $"episode {saved}: failure (reward 0), {record.Length} frames saved",
-                    Outcome.TimeLimit => $"episode {saved}: time limit (reward 0), {record.Length} frames saved",
+                    Outcome.TimeLimit => $"episode {saved}: time limit{(succeeded ? " after success" : " (reward 0)")}, {record.Length} frames saved",
                     _ => $"episode {saved}: ended early, {record.Length} frames saved",
                 };
             }
