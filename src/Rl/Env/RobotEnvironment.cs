@@ -86,7 +86,19 @@ public sealed class RobotEnvironment : IDisposable
     public static RobotEnvironment Open(HilSerlRobotEnvConfig config, RobotEnvironmentOptions options)
     {
         var robot = config.Robot ?? throw new LeRobotConfigException($"{options.ConfigFile ?? "config"}: env.robot is required: the arm (type, port) and its cameras.");
+        Preflight(config, robot, options);
         return robot.IsSim ? OpenSim(config, robot, options) : OpenReal(config, robot, options);
+    }
+
+    /// <summary>The files and camera settings a config names are checked before any device is opened or moved.</summary>
+    private static void Preflight(HilSerlRobotEnvConfig config, EnvRobotConfig robot, RobotEnvironmentOptions options)
+    {
+        if (config.Processor.InverseKinematics is { } ik)
+            GymManipulatorProcessors.ResolvePath(ik.UrdfPath, options.ConfigFile, "env.processor.inverse_kinematics.urdf_path");
+        if (config.Processor.RewardClassifier?.PretrainedPath is { } classifier)
+            GymManipulatorProcessors.ResolvePath(classifier, options.ConfigFile, "env.processor.reward_classifier.pretrained_path");
+        if (!robot.IsSim)
+            foreach (var (name, camera) in robot.Cameras) CameraFactory.Create(name, camera).Dispose();
     }
 
     private static RobotEnvironment OpenReal(HilSerlRobotEnvConfig config, EnvRobotConfig robot, RobotEnvironmentOptions options)

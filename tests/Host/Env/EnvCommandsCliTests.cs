@@ -117,4 +117,22 @@ public sealed class EnvCommandsCliTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(0, pngs.Code);
         Assert.True(File.Exists(Path.Combine(_dir, "roi", "observation.images.wrist.png")));
     }
+
+    [Fact]
+    public void Lerobot_records_flags_record_on_the_sim_without_the_rl_columns()
+    {
+        var root = Path.Combine(_dir, "flags");
+        var record = Run("record", "--robot.type=so101_follower", "--robot.port=sim", "--robot.cameras={ front: {type: opencv, width: 48, height: 48, fps: 30}}",
+            "--teleop.type=scripted", $"--dataset.root={root}", "--dataset.single_task=pick up the cube", "--dataset.num_episodes=1",
+            "--dataset.episode_time_s=2", "--dataset.reset_time_s=0", "--dataset.fps=10", "--dataset.video=false");
+        Assert.True(record.Code == 0, record.Err);
+        var features = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "meta", "info.json")))!["features"]!.AsObject();
+        Assert.True(features.ContainsKey("observation.images.front"));
+        Assert.False(features.ContainsKey("next.reward"));
+        Assert.Equal(20, JsonNode.Parse(File.ReadAllText(Path.Combine(root, "meta", "info.json")))!["total_frames"]!.GetValue<int>());
+        var bad = Run("record", "--robot.type=so101_follower", "--robot.port=sim", "--teleop.type=scripted", $"--dataset.root={root}2",
+            "--dataset.single_task=x", "--dataset.num_episode=1");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--dataset.num_episode is not a flag", bad.Err);
+    }
 }

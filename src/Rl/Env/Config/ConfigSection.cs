@@ -117,7 +117,7 @@ public sealed class ConfigSection
     {
         var node = Node(key);
         if (node is null) return null;
-        return node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : throw Error(key, $"expected a number, got {Show(node)}.");
+        return node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? Number(v) : throw Error(key, $"expected a number, got {Show(node)}.");
     }
 
     public int Int(string key, int fallback) => OptionalInt(key) ?? fallback;
@@ -128,7 +128,7 @@ public sealed class ConfigSection
         if (node is null) return null;
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
         {
-            var d = v.GetValue<double>();
+            var d = Number(v);
             if (d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue) return (int)d;
         }
         throw Error(key, $"expected an integer, got {Show(node)}.");
@@ -142,7 +142,7 @@ public sealed class ConfigSection
         if (node is not JsonArray a || a.Any(n => n is not JsonValue v || v.GetValueKind() != JsonValueKind.Number))
             throw Error(key, $"expected a list of numbers, got {Show(node)}.");
         if (count is { } c && a.Count != c) throw Error(key, $"expected {c} numbers, got {a.Count}.");
-        return a.Select(n => n!.GetValue<double>()).ToArray();
+        return a.Select(n => Number(n!.AsValue())).ToArray();
     }
 
     /// <summary>A nested object; null when absent or null. A non-object is a type error.</summary>
@@ -182,6 +182,9 @@ public sealed class ConfigSection
             throw Error(key, $"unknown key{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} Known keys here: {string.Join(", ", _known.Order(StringComparer.Ordinal))}.");
         }
     }
+
+    /// <summary>A number whether the JSON was parsed from text or built in memory from an int or a double.</summary>
+    public static double Number(JsonValue v) => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture);
 
     public static string Show(JsonNode? node) => node switch
     {
