@@ -93,6 +93,12 @@ public sealed class HilStepTests
         Assert.Equal(10 * 12 * 3, small.Pixels.Length);
         Assert.All(small.Pixels, v => Assert.Equal(200, v)); // antialiased weights sum to one
 
+        // Halving a ramp with the antialiased triangle filter (weights 1/8, 3/8, 3/8, 1/8) keeps its centre values.
+        var ramp = new byte[4 * 64 * 3];
+        for (var y = 0; y < 4; y++) for (var x = 0; x < 64; x++) for (var c = 0; c < 3; c++) ramp[(y * 64 + x) * 3 + c] = (byte)(4 * x);
+        var half = ImageCropResize.Apply(new ImageFrame(4, 64, 3, ramp), null, (2, 32));
+        for (var x = 1; x < 31; x++) Assert.Equal(4 * (2 * x + 0.5), half.Pixels[(32 + x) * 3 + 2], 0);
+
         var bad = new ImageCropResizeProcessorStep(new Dictionary<string, CropBox> { ["observation.images.front"] = new(400, 0, 100, 100) }, (64, 64));
         var e = Assert.Throws<ArgumentException>(() => bad.Validate("observation.images.front", 480, 640));
         Assert.Contains("observation.images.front", e.Message);
