@@ -37,6 +37,7 @@ public static class Cli
             RecordCommand.Create(),
             ReplayCommand.Create(),
             EvalCommand.Create(),
+            ExportSessionCommand.Create(),
         })
         {
             root.Add(command);

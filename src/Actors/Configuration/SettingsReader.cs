@@ -121,6 +121,20 @@ public sealed class SettingsReader(Config config, string prefix = "")
         }
     }
 
+    /// <summary>A size in bytes, written with HOCON's units (512KiB, 1MiB) or as a plain number.</summary>
+    public long Bytes(string key, long min = 0, long max = long.MaxValue)
+    {
+        var v = Value(key);
+        long? n;
+        try { n = v.IsString() ? v.GetByteSize() : null; }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or ConfigurationException) { n = null; }
+        if (n is null)
+            throw new SettingsException(prefix + key, $"expected a size, got {Raw(v)}", "Write a number of bytes or a size with a unit, e.g. 512KiB or 1MiB");
+        if (n < min || n > max)
+            throw new SettingsException(prefix + key, $"{n} bytes is out of range", $"Write a size from {min} to {max} bytes");
+        return n.Value;
+    }
+
     public IReadOnlyList<string> StringList(string key)
     {
         var v = Value(key);

@@ -3,6 +3,8 @@ using Akka.Event;
 using Akka.Pattern;
 using RobotActors.Actors.Configuration;
 using RobotActors.Actors.Protocol;
+using RobotActors.Actors.Session;
+using RobotActors.Actors.Transitions;
 using RobotActors.Devices.Cameras;
 using RobotActors.Devices.Robots;
 using RobotActors.Devices.Teleoperators;
@@ -13,7 +15,9 @@ namespace RobotActors.Actors.Robots;
 /// One robot: supervises its device actors, tracks whether each is Ready, and answers for the robot.
 /// Commands reach a device only while it is Ready; otherwise the asker is told the robot is
 /// Disconnected and why. A device fault stays inside this robot: the node, the learner and other
-/// robots never see it.
+/// robots never see it. It never waits inside a handler: a status collects the devices' counters in the
+/// background and answers when they are in, so control messages are never stuck behind a slow device.
+/// The robot's session journal is a child too; session messages go to it.
 /// </summary>
 public sealed class RobotSupervisor : ReceiveActor
 {
@@ -29,23 +33,29 @@ public sealed class RobotSupervisor : ReceiveActor
     private readonly Dictionary<string, DeviceStatusReport> _devices = new();
     private readonly List<SimulatedArm> _simulated = [];
     private readonly Dictionary<string, IActorRef> _children = new();
+    private readonly SessionSettings _sessionSettings;
+    private readonly TransitionSettings _transitions;
+    private IActorRef _session = ActorRefs.Nobody;
 
-    public static Props Props(RobotSettings robot, DeviceSettings device, string dataPath) =>
-        Akka.Actor.Props.Create(() => new RobotSupervisor(robot, device, dataPath));
+    public static Props Props(RobotSettings robot, DeviceSettings device, string dataPath, SessionSettings session, TransitionSettings transitions) =>
+        Akka.Actor.Props.Create(() => new RobotSupervisor(robot, device, dataPath, session, transitions));
 
-    public RobotSupervisor(RobotSettings robot, DeviceSettings device, string dataPath)
+    public RobotSupervisor(RobotSettings robot, DeviceSettings device, string dataPath, SessionSettings session, TransitionSettings transitions)
     {
         _robot = robot;
         _device = device;
         _dataPath = dataPath;
+        _sessionSettings = session;
+        _transitions = transitions;
 
         Receive<DeviceStatusChanged>(Update);
-        ReceiveAsync<GetRobotStatus>(async m =>
+        Receive<GetRobotStatus>(CollectCounters);
+        Receive<CountersCollected>(c =>
         {
-            var sender = Sender;
-            await RefreshCounters(m);
-            sender.Tell(Status());
+            Merge(c.Live);
+            c.Asker.Tell(Status());
         });
+        Receive<ISessionMessage>(m => _session.Forward(m));
         Receive<ReadMotors>(m => ToDevice(MotorsDevice, m));
         Receive<SetTorque>(m => ToDevice(MotorsDevice, m));
         Receive<SendGoals>(m => ToDevice(MotorsDevice, m));
@@ -56,6 +66,9 @@ public sealed class RobotSupervisor : ReceiveActor
 
     protected override void PreStart()
     {
+        _session = Context.ActorOf(SessionActor.Supervised(_robot.Id, _sessionSettings,
+            TransitionFeeder.Props(SessionActor.PersistenceIdFor(_robot.Id), _transitions)), SessionActor.Name);
+
         // Simulated arms keep their calibration with the node's data; real ones default to LeRobot's folder.
         var simulatedCalibration = _robot.CalibrationDir ?? Path.Combine(_dataPath, "calibration");
         var calibrationDir = _robot.IsSimulated ? simulatedCalibration : _robot.CalibrationDir;
@@ -143,22 +156,47 @@ public sealed class RobotSupervisor : ReceiveActor
             _log.Info("robot {0}: {1} is {2}{3}", _robot.Id, change.Device, state, detail is null ? "" : $" ({detail})");
     }
 
-    /// <summary>A Ready bus is asked for its live counters; a busy or lost one keeps the last known.</summary>
-    private async Task RefreshCounters(GetRobotStatus question)
+    private sealed record CountersCollected(IActorRef Asker, IReadOnlyList<DeviceStatusReport> Live);
+
+    /// <summary>
+    /// Ready devices are asked for their live counters, all at once and in the background; the answer goes out
+    /// when they are in (a busy or lost device keeps its last known counters after 500 ms).
+    /// </summary>
+    private void CollectCounters(GetRobotStatus question)
     {
-        foreach (var (name, child) in _children)
+        var asker = Sender;
+        var ready = _children.Where(c => _devices[c.Key].State == DeviceState.Ready).Select(c => c.Value).ToList();
+        if (ready.Count == 0)
         {
-            if (_devices[name].State != DeviceState.Ready) continue;
+            asker.Tell(Status());
+            return;
+        }
+        AskAll(ready, question).PipeTo(Self, success: live => new CountersCollected(asker, live));
+    }
+
+    private static async Task<IReadOnlyList<DeviceStatusReport>> AskAll(IEnumerable<IActorRef> devices, GetRobotStatus question)
+    {
+        var answers = await Task.WhenAll(devices.Select(async device =>
+        {
             try
             {
-                var live = await child.Ask<DeviceStatusReport>(question, TimeSpan.FromMilliseconds(500));
-                var known = _devices[name];
-                _devices[name] = live with { Reconnects = known.Reconnects, Since = known.Since, Detail = known.Detail };
+                return await device.Ask<DeviceStatusReport>(question, TimeSpan.FromMilliseconds(500));
             }
             catch (Exception ex) when (ex is AskTimeoutException or InvalidCastException)
             {
-                // The device is busy or has just failed (and answered as such); its last known counters will do.
+                return null; // busy, or it has just failed (and answered as such): its last known counters will do
             }
+        }));
+        return answers.OfType<DeviceStatusReport>().ToList();
+    }
+
+    /// <summary>Live counters replace the known ones of a device that is still Ready; its connection history stays.</summary>
+    private void Merge(IEnumerable<DeviceStatusReport> live)
+    {
+        foreach (var report in live)
+        {
+            if (!_devices.TryGetValue(report.Name, out var known) || known.State != DeviceState.Ready) continue;
+            _devices[report.Name] = report with { State = known.State, Reconnects = known.Reconnects, Since = known.Since, Detail = known.Detail };
         }
     }
 

@@ -17,6 +17,7 @@ public static class BenchCommand
             BenchDatasetCommand.Create(),
             BenchSacCommand.Create(),
             BenchEnvStepsCommand.Create(),
+            BenchRuntimeCommand.Create(),
         })
         {
             bench.Add(sub);
