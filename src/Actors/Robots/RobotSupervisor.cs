@@ -8,6 +8,7 @@ using RobotActors.Actors.Transitions;
 using RobotActors.Devices.Cameras;
 using RobotActors.Devices.Robots;
 using RobotActors.Devices.Teleoperators;
+using RobotActors.Devices.Workcell.Operators;
 
 namespace RobotActors.Actors.Robots;
 
@@ -73,6 +74,7 @@ public sealed class RobotSupervisor : ReceiveActor
         var simulatedCalibration = _robot.CalibrationDir ?? Path.Combine(_dataPath, "calibration");
         var calibrationDir = _robot.IsSimulated ? simulatedCalibration : _robot.CalibrationDir;
         var port = _robot.IsSimulated ? Simulate(_robot.Id, _robot.Type, simulatedCalibration) : _robot.Port;
+        var workcell = _robot.IsSimulated ? _simulated[^1].Workcell : null;
         var arm = new ArmConfig
         {
             Type = _robot.Type, Port = port, Id = _robot.Id, CalibrationDir = calibrationDir,
@@ -80,7 +82,12 @@ public sealed class RobotSupervisor : ReceiveActor
         };
         _children[MotorsDevice] = StartDevice(MotorsDevice, port, MotorBusActor.Props(MotorsDevice, arm, _robot.MaxStepPerTick, Self, _device));
 
-        if (_robot.Teleop is { } teleop)
+        if (_robot.Teleop is { IsScripted: true } && workcell is not null)
+        {
+            _children[TeleopDevice] = StartDevice(TeleopDevice, "scripted operator",
+                TeleopActor.Props(TeleopDevice, "scripted operator", () => new ScriptedOperator(workcell), Self, _device.PollInterval));
+        }
+        else if (_robot.Teleop is { } teleop)
         {
             var simulatedLeader = teleop.Port == RobotSettings.SimulatedPort;
             var teleopPort = simulatedLeader ? Simulate(teleop.Id, teleop.Type, simulatedCalibration) : teleop.Port;
@@ -92,13 +99,16 @@ public sealed class RobotSupervisor : ReceiveActor
         foreach (var camera in _robot.Cameras ?? [])
         {
             var name = CameraDevice(camera.Name);
-            _children[name] = StartDevice(name, camera.Path,
-                CameraActor.Props(name, camera.Path, () => OpenCamera(camera), Self, _device.PollInterval, _device.CameraMaxAge));
+            var target = workcell is null ? camera.Path : $"the workcell ({camera.Name})";
+            _children[name] = StartDevice(name, target,
+                CameraActor.Props(name, target, () => workcell is null ? OpenCamera(camera)
+                    // A simulated robot's cameras are rendered from its workcell, whatever their type.
+                    : workcell.Camera(camera.Name, camera.Width ?? 640, camera.Height ?? 480, camera.Fps), Self, _device.PollInterval, _device.CameraMaxAge));
         }
     }
 
     /// <summary>"folder" is the only camera type so far (V4L2 capture is not built yet).</summary>
-    private static ICamera OpenCamera(CameraSettings camera) => new ImageFolderCamera(camera.Path, camera.Fps, camera.Loop);
+    private static ICamera OpenCamera(CameraSettings camera) => new ImageFolderCamera(camera.Path, camera.Fps, camera.Loop, camera.Width, camera.Height);
 
     private string Simulate(string id, string type, string calibrationDir)
     {

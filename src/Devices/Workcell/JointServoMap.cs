@@ -47,6 +47,16 @@ public sealed class JointServoMap
         ? _lower + (present - _cal.RangeMin) / StepsPerRadian
         : (present - Middle) / StepsPerRadian;
 
+    /// <summary>A value in the robot stack's units (degrees; gripper 0..100) → the joint angle (rad).</summary>
+    public double AngleOfStackValue(double value) => IsGripper
+        ? AngleOfPresent(_cal.RangeMin + value / 100 * (_cal.RangeMax - _cal.RangeMin))
+        : value * Math.PI / 180;
+
+    /// <summary>The joint angle (rad) → the robot stack's units (degrees; gripper 0..100), as LeRobot normalizes.</summary>
+    public double StackValueOfAngle(double angle) => IsGripper
+        ? (PresentOf(angle) - _cal.RangeMin) / (_cal.RangeMax - _cal.RangeMin) * 100
+        : angle * 180 / Math.PI;
+
     /// <summary>Shaft steps (before the homing offset) of a joint angle; Feetech: shaft = present + offset.</summary>
     public double ShaftOf(double angle) => PresentOf(angle) + _cal.HomingOffset;
 

@@ -34,10 +34,7 @@ public enum WorkcellClock
 public sealed class Workcell : IDisposable
 {
     private readonly object _gate = new();
-    private readonly JointServoMap[] _maps; // motor order
-    private readonly int[] _bodyOfMotor;
-    private readonly EmulatedServo[] _servos;
-    private readonly RobotKinematics _kinematics;
+    private readonly ArmServos _servos;
     private long _targetSteps;
     private double _bookedSeconds;
     private Thread? _driver;
@@ -59,22 +56,13 @@ public sealed class Workcell : IDisposable
         Mechanism = new ArmMechanism(Model, motors);
         World = new WorldPhysics(Mechanism, new CubeBody(Options.CubeSize, Options.CubeMass), Options.Physics);
         Task = Options.ResolveTask();
-        _kinematics = new RobotKinematics(Model, "gripper_frame_link", motors.Where(m => m != "gripper").ToList());
         Calibration = JointServoMap.DerivedCalibration(Mechanism, Spec);
-        _bodyOfMotor = Mechanism.BodyOfJoint;
-        _maps = motors.Select((name, k) =>
-        {
-            var body = Mechanism.Bodies[_bodyOfMotor[k]];
-            return new JointServoMap(name, Calibration[name], name == "gripper", body.Lower, body.Upper);
-        }).ToArray();
-        ResetJoints = Options.ResetJoints?.ToArray() ?? DefaultResetJoints(_kinematics, _maps);
+        ResetJoints = Options.ResetJoints?.ToArray()
+            ?? DefaultResetJoints(new RobotKinematics(Model, "gripper_frame_link", motors.Where(m => m != "gripper").ToList()));
         if (ResetJoints.Count != motors.Length)
             throw new ArgumentException($"reset joints: give {motors.Length} values ({string.Join(", ", motors)}), got {ResetJoints.Count}.");
-
-        _servos = Spec.Motors.Select(m => new EmulatedServo(m.Id, model: m.Model)).ToArray();
-        var shaft = new Shaft(this);
-        foreach (var servo in _servos) servo.AttachShaft(shaft);
-        Emulator = new ServoBusEmulator(_servos, linkPath: Options.LinkPath);
+        _servos = new ArmServos(Spec, World, Calibration, new Shaft(this));
+        Emulator = new ServoBusEmulator(_servos.Servos, linkPath: Options.LinkPath);
         Reset();
     }
 
@@ -127,12 +115,13 @@ public sealed class Workcell : IDisposable
     /// <summary>Runs the booked time now (lockstep); nothing to do in real time.</summary>
     public void Synchronize()
     {
+        if (_driving) return; // real time: the driver thread runs the physics; a bus read need not wait for its lock
         lock (_gate)
         {
             if (Clock != WorkcellClock.Lockstep || World.StepCount >= _targetSteps) return;
-            ReadDrives();
+            _servos.ReadDrives();
             while (World.StepCount < _targetSteps) World.Step();
-            PublishShafts();
+            _servos.PublishShafts();
         }
     }
 
@@ -189,10 +178,10 @@ public sealed class Workcell : IDisposable
                 var due = target - World.StepCount;
                 if (due > 0)
                 {
-                    ReadDrives();
+                    _servos.ReadDrives();
                     var run = Math.Min(due, maxStepsPerPass);
                     for (var i = 0; i < run; i++) World.Step();
-                    PublishShafts();
+                    _servos.PublishShafts();
                     if (due > maxStepsPerPass)
                     {
                         // Too slow for this time scale: drop the backlog rather than spiral, and count it.
@@ -202,39 +191,6 @@ public sealed class Workcell : IDisposable
                 }
             }
             Thread.Sleep(1);
-        }
-    }
-
-    // ---- servos ----
-
-    private void ReadDrives()
-    {
-        var settings = World.Settings;
-        for (var k = 0; k < _servos.Length; k++)
-        {
-            var command = _servos[k].Command();
-            var map = _maps[k];
-            ref var drive = ref World.Drives[_bodyOfMotor[k]];
-            drive.TorqueEnabled = command.TorqueEnabled;
-            drive.Goal = map.AngleOfShaft(command.GoalActual);
-            drive.Kp = settings.KpPerPCoefficient * command.PCoefficient;
-            drive.Kd = settings.KdPerDCoefficient * command.DCoefficient;
-            drive.TorqueLimit = settings.StallTorque * command.TorqueLimit;
-            drive.SpeedLimit = command.SpeedLimit / map.StepsPerRadian;
-        }
-    }
-
-    private void PublishShafts()
-    {
-        var settings = World.Settings;
-        for (var k = 0; k < _servos.Length; k++)
-        {
-            var body = _bodyOfMotor[k];
-            var map = _maps[k];
-            var torque = World.MotorTorque[body] / settings.StallTorque;
-            var speed = World.V[body] * map.StepsPerRadian;
-            var current = Math.Abs(torque) * settings.StallCurrentUnits + Math.Abs(speed) / EmulatedServo.DefaultMaxSpeedStepsPerSecond * 20;
-            _servos[k].ReportShaft(map.ShaftOf(World.Q[body]), speed, torque * 1000, current, settings.TimeStep);
         }
     }
 
@@ -261,23 +217,19 @@ public sealed class Workcell : IDisposable
             var y = Task.SpawnMin[1] + random.NextDouble() * (Task.SpawnMax[1] - Task.SpawnMin[1]);
             var yaw = (random.NextDouble() * 2 - 1) * Task.SpawnYaw;
             World.PlaceCube(new Vec3(x, y, World.Cube.Half), yaw);
-            var start = joints ?? ResetJoints;
-            if (start.Count != _maps.Length) throw new ArgumentException($"Reset needs {_maps.Length} joint values, got {start.Count}.");
-            Span<double> angles = stackalloc double[_maps.Length];
-            for (var k = 0; k < _maps.Length; k++) angles[_bodyOfMotor[k]] = StackToAngle(k, start[k]);
-            World.SetJoints(angles);
-            for (var k = 0; k < _servos.Length; k++)
-                _servos[k].PlaceShaft(_maps[k].ShaftOf(World.Q[_bodyOfMotor[k]]));
+            _servos.Place(joints ?? ResetJoints);
         }
     }
 
-    private double StackToAngle(int motor, double value) => _maps[motor].IsGripper
-        ? _maps[motor].AngleOfPresent(_maps[motor].Calibration.RangeMin + value / 100 * (_maps[motor].Calibration.RangeMax - _maps[motor].Calibration.RangeMin))
-        : value * Math.PI / 180;
-
-    private double AngleToStack(int motor, double angle) => _maps[motor].IsGripper
-        ? (_maps[motor].PresentOf(angle) - _maps[motor].Calibration.RangeMin) / (_maps[motor].Calibration.RangeMax - _maps[motor].Calibration.RangeMin) * 100
-        : angle * 180 / Math.PI;
+    /// <summary>Puts the cube somewhere at rest (its centre, its yaw), out of the gripper: for tests and scripted scenes.</summary>
+    public void PlaceCube(Vec3 center, double yaw = 0)
+    {
+        lock (_gate)
+        {
+            Synchronize();
+            World.PlaceCube(center, yaw);
+        }
+    }
 
     // ---- ground truth ----
 
@@ -292,8 +244,7 @@ public sealed class Workcell : IDisposable
             var s = World.Settings;
             var overTable = cube.Position.X >= s.TableMinX && cube.Position.X <= s.TableMaxX && cube.Position.Y >= s.TableMinY && cube.Position.Y <= s.TableMaxY;
             var onTable = !World.CubeHeld && overTable && Math.Abs(cube.Position.Z - cube.Half) < 0.002;
-            var joints = new Dictionary<string, double>();
-            for (var k = 0; k < _maps.Length; k++) joints[_maps[k].Name] = AngleToStack(k, World.Q[_bodyOfMotor[k]]);
+            var joints = _servos.StackJoints();
             return new WorkcellState
             {
                 Time = World.Time, Episode = Episode, EndEffector = ee, JawCenter = World.JawCenter, CubePosition = cube.Position, CubeYaw = cube.Yaw,
@@ -358,13 +309,13 @@ public sealed class Workcell : IDisposable
     /// (an SO-101 can point down only up to about 8 cm there: wrist_flex stops at 95°), the gripper open
     /// (40), found by IK on the model (degrees; gripper 0..100).
     /// </summary>
-    public static double[] DefaultResetJoints(RobotKinematics kinematics, IReadOnlyList<JointServoMap> maps)
+    public static double[] DefaultResetJoints(RobotKinematics kinematics)
     {
         var down = new Transform([-1, 0, 0, 0, 1, 0, 0, 0, -1], [0.21, 0, 0.07]);
         double[] guess = [0, -10, 20, 80, 0];
         var (q, error, _) = kinematics.InverseKinematicsConverged(guess, down, 1e-5, 2000, 1.0, 0.5);
         if (error > 1e-3) throw new InvalidOperationException($"The arm model cannot reach its ready pose (error {error:F4} m).");
-        return [.. q.Take(maps.Count - 1).Select(v => Math.Round(v, 2)), 40];
+        return [.. q.Take(kinematics.ChainDof).Select(v => Math.Round(v, 2)), 40];
     }
 
     public void Dispose()

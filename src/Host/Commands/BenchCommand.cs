@@ -18,6 +18,7 @@ public static class BenchCommand
             BenchSacCommand.Create(),
             BenchEnvStepsCommand.Create(),
             BenchRuntimeCommand.Create(),
+            BenchSimCommand.Create(),
         })
         {
             bench.Add(sub);

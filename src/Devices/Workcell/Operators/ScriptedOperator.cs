@@ -60,12 +60,18 @@ public sealed class ScriptedOperator : IEventTeleoperator
         var action = new Dictionary<string, double>(4);
         string[] axes = ["delta_x", "delta_y", "delta_z"];
         var target = Clamp(step.Target);
+        var gain = Math.Min(1, _options.Gain / _options.Fps);
+        Span<double> wanted = stackalloc double[3];
+        var largest = 0.0;
         for (var i = 0; i < 3; i++)
         {
-            var wanted = _options.Gain * (target[i] - state.EndEffector[i]) / _options.StepSizes[i];
-            var noisy = wanted + Gaussian() * _options.Noise;
-            action[axes[i]] = Math.Clamp(noisy, -step.Speed, step.Speed);
+            wanted[i] = gain * (target[i] - state.EndEffector[i]) / _options.StepSizes[i];
+            largest = Math.Max(largest, Math.Abs(wanted[i]));
         }
+        // Slow down as a whole, so the hand keeps its direction (clamping each axis alone would bend the path).
+        var scale = largest > step.Speed ? step.Speed / largest : 1;
+        for (var i = 0; i < 3; i++)
+            action[axes[i]] = Math.Clamp(wanted[i] * scale + Gaussian() * _options.Noise, -1, 1);
         action["gripper"] = step.Gripper;
         return action;
     }
@@ -108,7 +114,6 @@ public sealed class ScriptedOperator : IEventTeleoperator
         _interventionLeft = 0;
         _outwardTicks = 0;
         _recent.Clear();
-        _policyAction = null;
         _successPressed = _failurePressed = _rerecordPressed = false;
         _pendingSuccess = _pendingFailure = _pendingRerecord = false;
     }

@@ -30,9 +30,12 @@ public sealed class CubeBody(double size, double mass)
     /// to the sphere's surface (negative = overlap), the normal from the cube toward the sphere, and the
     /// contact point on the cube.
     /// </summary>
-    public static (double Gap, Vec3 Normal, Vec3 Point) Contact(Vec3 cubeCenter, double yaw, double half, Vec3 sphere, double radius)
+    public static (double Gap, Vec3 Normal, Vec3 Point) Contact(Vec3 cubeCenter, double yaw, double half, Vec3 sphere, double radius) =>
+        Contact(cubeCenter, Math.Cos(yaw), Math.Sin(yaw), half, sphere, radius);
+
+    /// <summary>As above, with the yaw's cosine and sine already computed (the inner loops ask many spheres about one pose).</summary>
+    public static (double Gap, Vec3 Normal, Vec3 Point) Contact(Vec3 cubeCenter, double c, double s, double half, Vec3 sphere, double radius)
     {
-        double c = Math.Cos(yaw), s = Math.Sin(yaw);
         var d = sphere - cubeCenter;
         // Into the cube's frame (a turn about z).
         double lx = c * d.X + s * d.Y, ly = -s * d.X + c * d.Y, lz = d.Z;

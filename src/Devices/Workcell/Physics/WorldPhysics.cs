@@ -26,6 +26,7 @@ public sealed class WorldPhysics
     private readonly Pose[] _poses, _frames;
     private readonly Vec3[] _axes;
     private readonly double[] _external, _inertia;
+    private readonly Vec3[][] _sphereWorld; // per body, its spheres' centres in the world (updated with the poses)
     private Vec3 _heldOffset;
     private double _heldYaw, _gripStop;
     private long _steps;
@@ -46,6 +47,7 @@ public sealed class WorldPhysics
         _axes = new Vec3[_n];
         _external = new double[_n];
         _inertia = new double[_n];
+        _sphereWorld = arm.Bodies.Select(b => new Vec3[b.Spheres.Length]).ToArray();
         UpdatePoses();
     }
 
@@ -115,7 +117,14 @@ public sealed class WorldPhysics
     private void UpdatePoses()
     {
         _arm.Poses(Q, _poses, _frames);
-        for (var i = 0; i < _n; i++) _axes[i] = _frames[i].R * _arm.Bodies[i].Axis;
+        for (var i = 0; i < _n; i++)
+        {
+            _axes[i] = _frames[i].R * _arm.Bodies[i].Axis;
+            var spheres = _arm.Bodies[i].Spheres;
+            var world = _sphereWorld[i];
+            var pose = _poses[i];
+            for (var k = 0; k < spheres.Length; k++) world[k] = pose.Apply(spheres[k].Center);
+        }
     }
 
     /// <summary>Adds the joint torques of force <paramref name="f"/> acting at <paramref name="point"/> on a body.</summary>
@@ -156,21 +165,24 @@ public sealed class WorldPhysics
         var touches = false;
         var k = _s.ContactStiffness;
         var c = _s.ContactDamping;
+        double cos = Math.Cos(Cube.Yaw), sin = Math.Sin(Cube.Yaw);
         for (var b = 0; b < _n; b++)
         {
-            var pose = _poses[b];
             var body = _arm.Bodies[b];
             // Quick rejection: the body's bounding sphere above the table and away from the cube.
-            var bound = pose.Apply(body.Bound.Center);
+            var bound = _poses[b].Apply(body.Bound.Center);
             var nearTable = bound.Z - body.Bound.Radius < 0;
             var nearCube = !CubeHeld && (bound - Cube.Position).Length < body.Bound.Radius + Cube.Half * 1.75;
             if (!nearTable && !nearCube) continue;
-            foreach (var sphere in body.Spheres)
+            var spheres = body.Spheres;
+            var world = _sphereWorld[b];
+            for (var i = 0; i < spheres.Length; i++)
             {
-                var center = pose.Apply(sphere.Center);
-                if (nearTable && center.Z < sphere.Radius && OverTable(center))
+                var center = world[i];
+                var radius = spheres[i].Radius;
+                if (nearTable && center.Z < radius && OverTable(center))
                 {
-                    var depth = sphere.Radius - center.Z;
+                    var depth = radius - center.Z;
                     var point = new Vec3(center.X, center.Y, 0);
                     var velocity = PointVelocity(b, point);
                     var normal = k * depth - c * velocity.Z;
@@ -183,10 +195,10 @@ public sealed class WorldPhysics
                         ApplyForce(b, point, new Vec3(friction.X, friction.Y, normal));
                     }
                 }
-                if (nearCube)
+                if (nearCube && (center - Cube.Position).LengthSquared < Square(Cube.Half * 1.7321 + radius))
                 {
                     // What the cube's projection could not resolve (it is blocked) pushes back on the arm.
-                    var (gap, n, point) = CubeBody.Contact(Cube.Position, Cube.Yaw, Cube.Half, center, sphere.Radius);
+                    var (gap, n, point) = CubeBody.Contact(Cube.Position, cos, sin, Cube.Half, center, radius);
                     if (gap < 0)
                     {
                         var normal = -k * gap - c * PointVelocity(b, point).Dot(n);
@@ -241,12 +253,14 @@ public sealed class WorldPhysics
         if (drive.TorqueEnabled) next = Math.Clamp(next, -drive.SpeedLimit, drive.SpeedLimit);
         q += dt * next;
         var lower = i == _arm.MovingJaw && CubeHeld ? Math.Max(body.Lower, _gripStop) : body.Lower;
-        if (q < lower) { q = lower; next = Math.Max(0, next); if (q == lower) next = 0; }
+        if (q < lower) { q = lower; next = 0; }
         if (q > body.Upper) { q = body.Upper; next = 0; }
         Q[i] = q;
         V[i] = next;
         MotorTorque[i] = motor;
     }
+
+    private static double Square(double x) => x * x;
 
     private bool OverTable(Vec3 p) => p.X >= _s.TableMinX && p.X <= _s.TableMaxX && p.Y >= _s.TableMinY && p.Y <= _s.TableMaxY;
 
@@ -264,13 +278,13 @@ public sealed class WorldPhysics
         double support = 0;
         for (var iteration = 0; iteration < _s.CubeIterations; iteration++)
         {
-            ProjectOutOfSpheres(_arm.BaseSpheres, Pose.Identity, ref p, ref yaw, half, m, inertia);
+            ProjectOutOfSpheres(_arm.BaseSpheres, null, ref p, ref yaw, half, m, inertia);
             for (var b = 0; b < _n; b++)
             {
                 var body = _arm.Bodies[b];
                 var bound = _poses[b].Apply(body.Bound.Center);
                 if ((bound - p).Length < body.Bound.Radius + half * 1.75)
-                    ProjectOutOfSpheres(body.Spheres, _poses[b], ref p, ref yaw, half, m, inertia);
+                    ProjectOutOfSpheres(body.Spheres, _sphereWorld[b], ref p, ref yaw, half, m, inertia);
             }
             // The table (or the floor beside it) last, so the cube never ends a step inside it.
             var ground = OverTable(p) ? 0 : _s.FloorZ;
@@ -299,21 +313,25 @@ public sealed class WorldPhysics
         cube.YawRate = yawRate;
     }
 
-    private static void ProjectOutOfSpheres(LocalSphere[] spheres, Pose pose, ref Vec3 p, ref double yaw, double half, double m, double inertia)
+    /// <summary>Moves (and turns) the cube out of every sphere it overlaps; <paramref name="world"/> holds the centres (null: the local ones are world ones).</summary>
+    private static void ProjectOutOfSpheres(LocalSphere[] spheres, Vec3[]? world, ref Vec3 p, ref double yaw, double half, double m, double inertia)
     {
-        foreach (var sphere in spheres)
+        double cos = Math.Cos(yaw), sin = Math.Sin(yaw);
+        for (var i = 0; i < spheres.Length; i++)
         {
-            var center = pose.Apply(sphere.Center);
-            var d = center - p;
-            var reach = half * 1.7321 + sphere.Radius;
-            if (d.LengthSquared > reach * reach) continue;
-            var (gap, n, point) = CubeBody.Contact(p, yaw, half, center, sphere.Radius);
+            var center = world is null ? spheres[i].Center : world[i];
+            var radius = spheres[i].Radius;
+            var reach = half * 1.7321 + radius;
+            if ((center - p).LengthSquared > reach * reach) continue;
+            var (gap, n, point) = CubeBody.Contact(p, cos, sin, half, center, radius);
             if (gap >= 0) continue;
             var r = point - p;
             var lever = r.X * n.Y - r.Y * n.X;
             var lambda = -gap / (1 / m + lever * lever / inertia);
             p -= n * (lambda / m);
             yaw -= lever * lambda / inertia;
+            cos = Math.Cos(yaw);
+            sin = Math.Sin(yaw);
         }
     }
 
@@ -346,13 +364,14 @@ public sealed class WorldPhysics
     private Vec3? JawNormal(int body, bool[]? only)
     {
         var spheres = _arm.Bodies[body].Spheres;
-        var pose = _poses[body];
+        var world = _sphereWorld[body];
         var sum = Vec3.Zero;
         var touching = 0;
+        double cos = Math.Cos(Cube.Yaw), sin = Math.Sin(Cube.Yaw);
         for (var i = 0; i < spheres.Length; i++)
         {
             if (only is not null && !only[i]) continue;
-            var (gap, n, _) = CubeBody.Contact(Cube.Position, Cube.Yaw, Cube.Half, pose.Apply(spheres[i].Center), spheres[i].Radius);
+            var (gap, n, _) = CubeBody.Contact(Cube.Position, cos, sin, Cube.Half, world[i], spheres[i].Radius);
             if (gap > _s.TouchTolerance) continue;
             sum += n;
             touching++;

@@ -31,15 +31,16 @@ public sealed record CameraViewpoint(string Name, bool OnGripper, Pose Mount, do
 
     /// <summary>
     /// The viewpoint of a configured camera name (every camera of a simulated robot is rendered from the
-    /// workcell, whatever its type): a name with "wrist", "hand" or "gripper" → wrist; "top", "overhead"
-    /// or "above" → top; "side", "left" or "right" → side; anything else → front.
+    /// workcell, whatever its type), by the words of the name (split at anything not a letter, so
+    /// "observation.images.wrist_cam" has "wrist"): wrist, hand or gripper → wrist; top, overhead, above or
+    /// topdown → top; side, left or right → side; anything else (front, laptop, phone...) → front.
     /// </summary>
     public static CameraViewpoint ForName(string cameraName)
     {
-        var n = cameraName.ToLowerInvariant();
-        if (n.Contains("wrist") || n.Contains("hand") || n.Contains("gripper")) return Wrist;
-        if (n.Contains("top") || n.Contains("overhead") || n.Contains("above")) return Top;
-        if (n.Contains("side") || n.Contains("left") || n.Contains("right")) return Side;
+        var words = System.Text.RegularExpressions.Regex.Split(cameraName.ToLowerInvariant(), "[^a-z]+");
+        if (words.Any(w => w is "wrist" or "hand" or "gripper")) return Wrist;
+        if (words.Any(w => w is "top" or "overhead" or "above" or "topdown")) return Top;
+        if (words.Any(w => w is "side" or "left" or "right")) return Side;
         return Front;
     }
 }

@@ -28,7 +28,8 @@ public sealed class WorkcellScene
     private readonly Mesh _shadow;
     private readonly double _cubeSize;
     private readonly (double, double, double, double) _table;
-    private Vec3[] _scratch = new Vec3[64];
+    // Camera-space vertices of the mesh being drawn: one buffer per thread, as cameras grab on their own threads.
+    [ThreadStatic] private static Vec3[]? _scratch;
 
     public WorkcellScene(ArmMechanism arm, WorkcellTask task, PhysicsSettings physics, double cubeSize)
     {
@@ -71,7 +72,7 @@ public sealed class WorkcellScene
     {
         var toCamera = view * pose;
         var vertices = mesh.Vertices;
-        if (_scratch.Length < vertices.Length) _scratch = new Vec3[vertices.Length];
+        if (_scratch is null || _scratch.Length < vertices.Length) _scratch = new Vec3[Math.Max(64, vertices.Length)];
         var cam = _scratch;
         for (var i = 0; i < vertices.Length; i++) cam[i] = toCamera.Apply(vertices[i]);
         var triangles = mesh.Triangles;

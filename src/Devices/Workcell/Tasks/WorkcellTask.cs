@@ -22,7 +22,7 @@ public sealed record WorkcellTask
     public required double[] SpawnMax { get; init; }
     /// <summary>Cube yaw drawn from ±this (rad).</summary>
     public double SpawnYaw { get; init; } = 0.4;
-    public double ReachDistance { get; init; } = 0.03;
+    public double ReachDistance { get; init; } = 0.025;
     public double LiftHeight { get; init; } = 0.05;
     /// <summary>The marked zone of push_cube: centre (x, y) and side length (m); drawn on the table for every task that has one.</summary>
     public double[]? ZoneCenter { get; init; }
