@@ -21,17 +21,9 @@ public enum RecordRequest
 /// </summary>
 public sealed class RecordControls : IDisposable
 {
-    private readonly Stream _input;
-    private readonly TerminalKeyParser _parser = new();
-    private readonly Thread _reader;
     private int _pending;
 
-    public RecordControls(Stream input)
-    {
-        _input = input;
-        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "record keys" };
-        _reader.Start();
-    }
+    public RecordControls(Stream input) => _ = new TerminalKeyReader(input, OnKey, "record keys");
 
     /// <summary>The requests since the last call.</summary>
     public RecordRequest Take() => (RecordRequest)Interlocked.Exchange(ref _pending, 0);
@@ -46,36 +38,21 @@ public sealed class RecordControls : IDisposable
         } while (Interlocked.CompareExchange(ref _pending, next, current) != current);
     }
 
-    private void ReadLoop()
+    private void OnKey(TerminalKey key, char c)
     {
-        var buffer = new byte[64];
-        try
+        switch (key)
         {
-            while (true)
-            {
-                var n = _input.Read(buffer, 0, buffer.Length);
-                if (n == 0) return;
-                if (n == 1 && buffer[0] == 0x1B)
+            case TerminalKey.Right: Request(RecordRequest.ExitEarly); break;
+            case TerminalKey.Left: Request(RecordRequest.Rerecord | RecordRequest.ExitEarly); break;
+            case TerminalKey.Char:
+                switch (char.ToLowerInvariant(c))
                 {
-                    Request(RecordRequest.Stop | RecordRequest.ExitEarly);
-                    continue;
+                    case 'n': Request(RecordRequest.ExitEarly); break;
+                    case 'r': Request(RecordRequest.Rerecord | RecordRequest.ExitEarly); break;
+                    case 'q' or TerminalKeyReader.Escape or '\u0003': Request(RecordRequest.Stop | RecordRequest.ExitEarly); break;
                 }
-                for (var i = 0; i < n; i++)
-                {
-                    if (_parser.Feed(buffer[i]) is not { } key) continue;
-                    switch (key.Key)
-                    {
-                        case TerminalKey.Right: Request(RecordRequest.ExitEarly); break;
-                        case TerminalKey.Left: Request(RecordRequest.Rerecord | RecordRequest.ExitEarly); break;
-                        case TerminalKey.Char when char.ToLowerInvariant(key.Char) == 'n': Request(RecordRequest.ExitEarly); break;
-                        case TerminalKey.Char when char.ToLowerInvariant(key.Char) == 'r': Request(RecordRequest.Rerecord | RecordRequest.ExitEarly); break;
-                        case TerminalKey.Char when char.ToLowerInvariant(key.Char) == 'q' || key.Char == '\u0003':
-                            Request(RecordRequest.Stop | RecordRequest.ExitEarly); break;
-                    }
-                }
-            }
+                break;
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }
 
     public void Dispose() { } // the input stays the caller's; the reader ends with it

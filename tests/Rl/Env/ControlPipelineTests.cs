@@ -76,32 +76,39 @@ public sealed class ControlPipelineTests : IDisposable
     }
 
     [Fact]
-    public void Holding_the_gamepads_right_stick_up_raises_the_end_effector_and_button_6_closes_the_gripper()
+    public void Page_up_on_the_keyboard_raises_the_end_effector_and_c_closes_the_gripper()
     {
-        var startObservation = _arm.Arm.GetObservation();
-        var startZ = _arm.Kinematics.ForwardKinematics(startObservation).P[2];
-        var fifo = Path.Combine(_arm.Folder, "js0");
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
-        using var pad = new GamepadTeleoperator(new JoystickDevice(fifo));
-        using (var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write))
+        var startZ = _arm.Kinematics.ForwardKinematics(_arm.Arm.GetObservation()).P[2];
+        // The writer end is closed first (the reader thread then sees the end of input); closing the read end under a
+        // blocked reader can hang.
+        var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        var keys = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, pipe.ClientSafePipeHandle);
+        using var closeKeys = new Closing(() => { pipe.Dispose(); Thread.Sleep(50); keys.Dispose(); });
+        using var keyboard = new KeyboardTeleoperator(keys);
+        void Press(string bytes)
         {
-            writer.Write(new JoystickEvent(0, -32767, JoystickEvent.Axis, 3).ToBytes()); // right stick up: delta_z = +1
-            writer.Write(new JoystickEvent(0, 1, JoystickEvent.Button, GamepadTeleoperator.ButtonCloseGripper).ToBytes());
-            writer.Flush();
+            var before = keyboard.KeysRead;
+            pipe.Write(System.Text.Encoding.ASCII.GetBytes(bytes));
+            pipe.Flush();
             var deadline = DateTime.UtcNow.AddSeconds(5);
-            while (pad.Joystick.EventsRead < 2 && DateTime.UtcNow < deadline) Thread.Sleep(5);
+            while (keyboard.KeysRead == before && DateTime.UtcNow < deadline) Thread.Sleep(1);
         }
         var config = PipelineRig.EndEffectorConfig(_arm, [-1, -1, 0], [1, 1, startZ + 0.05], step: 0.005);
-        var env = Env(PipelineRig.Make(_arm, config, new TeleoperatorInControl(pad), maxStepPerTick: 10), config with { Fps = 30 });
+        var env = Env(PipelineRig.Make(_arm, config, new TeleoperatorInControl(keyboard), maxStepPerTick: 10), config with { Fps = 30 });
         env.Reset(waitResetTime: false);
-        for (var i = 0; i < 36; i++) env.Step(null);
-        Thread.Sleep(200); // the servos finish the last goal
+        Press("c");
+        for (var i = 0; i < 36; i++)
+        {
+            Press("\u001b[5~"); // Page Up: delta_z = +1 this tick
+            env.Step(null);
+        }
+        Thread.Sleep(300); // the servos finish the last goal
 
         var observation = _arm.Arm.GetObservation();
         var endZ = _arm.Kinematics.ForwardKinematics(observation).P[2];
         Assert.True(endZ - startZ > 0.03, $"z went from {startZ:F3} to {endZ:F3}");
         Assert.True(endZ <= startZ + 0.05 + 0.005, $"z {endZ:F3} beyond the bound {startZ + 0.05:F3}");
-        Assert.True(observation["gripper.pos"] < 1, $"gripper at {observation["gripper.pos"]:F1} after holding close");
+        Assert.True(observation["gripper.pos"] < 1, $"gripper at {observation["gripper.pos"]:F1} after 'c' (close)");
     }
 
     [Fact]
@@ -150,5 +157,10 @@ public sealed class ControlPipelineTests : IDisposable
         Assert.Equal(present["elbow_flex.pos"] + 5, _arm.Goals()["elbow_flex.pos"], 0); // the safety step's 5 per tick
         for (var i = 0; i < 10; i++) env.Step(null);
         Assert.Equal(target["elbow_flex.pos"], _arm.Goals()["elbow_flex.pos"], 0);
+    }
+
+    private sealed class Closing(Action close) : IDisposable
+    {
+        public void Dispose() => close();
     }
 }
