@@ -35,6 +35,10 @@ public static class Cli
             TrainCommand.Create(),
             FindJointLimitsCommand.Create(),
             FindCamerasCommand.Create(),
+            CropDatasetRoiCommand.Create(),
+            RecordCommand.Create(),
+            ReplayCommand.Create(),
+            EvalCommand.Create(),
             ExportSessionCommand.Create(),
         })
         {
