@@ -105,9 +105,11 @@ public sealed class RobotFaultTests : IAsyncLifetime
         Assert.Equal(2, _b.RepliesCorrupted);
         Assert.True(after.CorruptPackets >= before.CorruptPackets + 1, $"corrupt packets counted: {before.CorruptPackets} -> {after.CorruptPackets}");
         Assert.True(after.Retries >= before.Retries + 1, $"retries counted: {before.Retries} -> {after.Retries}");
-        Assert.Equal(0, after.Failures);
+        // Compared with before, not with zero: on a loaded machine the bus may have needed a second try to open
+        // while the node started, which is not what this test is about.
+        Assert.Equal(before.Failures, after.Failures);
         Assert.Equal(DeviceState.Ready, after.State);
-        Assert.Equal(0, after.Reconnects);
+        Assert.Equal(before.Reconnects, after.Reconnects);
     }
 
     [Fact]
