@@ -23,12 +23,14 @@ public class CorruptDataMessagesTests
     [Theory]
     [InlineData("overwritten")]
     [InlineData("truncated")]
+    [InlineData("page-header")]
     public async Task A_damaged_parquet_file_is_named_by_every_reader_with_what_to_run(string damage)
     {
         using var dir = new TempDir();
         var root = await DatasetAsync(dir);
         var bytes = File.ReadAllBytes(DataFile(root));
         if (damage == "truncated") bytes = bytes[..(bytes.Length / 2)];
+        else if (damage == "page-header") Array.Fill(bytes, (byte)0xFF, 4, 36); // the first column chunk's page header; footer and index column intact
         else Array.Fill(bytes, (byte)0x41, bytes.Length - 200, 140); // the footer's metadata
         File.WriteAllBytes(DataFile(root), bytes);
 

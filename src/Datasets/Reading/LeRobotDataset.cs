@@ -236,17 +236,19 @@ public sealed class LeRobotDataset
     }
 
     /// <summary>
-    /// Opens every data file the episodes point to (footer and index column) and checks every video file is
-    /// there, so a damaged dataset is reported by name before anything reads frames from it.
+    /// Reads every data file the episodes point to (every column but embedded images, which are large and are
+    /// checked when decoded) and checks every video file is there, so a damaged dataset is reported by name
+    /// before anything reads frames from it, and `dataset info` never summarizes data that cannot be read.
     /// </summary>
     public async Task CheckFilesAsync()
     {
+        var imageColumns = Info.ImageFeatures.Select(f => f.Key + "/").ToList();
         foreach (var file in _allEpisodes.Select(DataPathOf).Distinct())
         {
             var path = Path.Combine(Root, file);
             try
             {
-                await ParquetTable.RowGroupRangesAsync(path, "index");
+                await ParquetTable.ReadAsync(path, column => !imageColumns.Any(column.StartsWith));
             }
             catch (DatasetFormatException e)
             {
