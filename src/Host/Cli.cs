@@ -40,6 +40,7 @@ public static class Cli
             ReplayCommand.Create(),
             EvalCommand.Create(),
             ExportSessionCommand.Create(),
+            ReportCommand.Create(),
         })
         {
             root.Add(command);

@@ -23,6 +23,27 @@ public static class SessionJournal
             .RunWith(Sink.Ignore<NotUsed>(), system.Materializer());
     }
 
+    /// <summary>The ids of every robot with a session journal in this store.</summary>
+    public static async Task<IReadOnlyList<string>> RobotsAsync(ActorSystem system)
+    {
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var ids = await journal.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), system.Materializer());
+        return ids.Where(id => id.StartsWith(SessionActor.PersistenceIdFor(""), StringComparison.Ordinal))
+            .Select(id => id[SessionActor.PersistenceIdFor("").Length..]).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The robot's journal folded into its state, event by event, as the SessionActor's recovery does.</summary>
+    public static async Task<SessionState> ReadStateAsync(ActorSystem system, string robotId)
+    {
+        var state = SessionState.Empty(robotId);
+        await ReadAsync(system, robotId, e =>
+        {
+            state = state.Apply(e);
+            return Task.CompletedTask;
+        });
+        return state;
+    }
+
     /// <summary>Exports the robot's finished episodes from its journal to a new LeRobotDataset v3 at <paramref name="root"/>.</summary>
     public static async Task<SessionExportResult> ExportAsync(ActorSystem system, string robotId, string root, SessionExportOptions? options = null)
     {

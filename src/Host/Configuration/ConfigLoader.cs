@@ -73,6 +73,15 @@ public static class ConfigLoader
         }
     }
 
+    /// <summary>The built-in defaults with these assignments on top (commands that read a node's files without its config file).</summary>
+    public static LoadedConfig LoadDefaults(IReadOnlyList<string>? overrides = null)
+    {
+        var config = Defaults.Value;
+        foreach (var assignment in overrides ?? [])
+            config = ParseOverride(assignment).WithFallback(config);
+        return new LoadedConfig(config, RobotActorsSettings.FromConfig(config), []);
+    }
+
     /// <summary>An Akka setting the node derives from a RobotActors one would be overridden without a word; refuse it, naming the setting to use.</summary>
     private static void RefuseGenerated(string source, IEnumerable<string> keys)
     {
