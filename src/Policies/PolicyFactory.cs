@@ -70,6 +70,8 @@ public static class PolicyFactory
         if (reshaped.Count > 0)
             throw new PolicyConfigException($"Feature mismatch between dataset and policy config: {string.Join("; ", reshaped)}; train on a dataset recorded with the same robot and cameras, or start a new policy with --policy.type");
         var policy = MakePolicy(config, stats);
+        // A fine-tuned policy's backbone comes with the rest of its weights from the pretrained folder.
+        if (config.PretrainedPath is null) policy.LoadPretrainedBackbones();
         var (pre, post) = MakeProcessors(config, stats);
         return (policy, pre, post);
     }

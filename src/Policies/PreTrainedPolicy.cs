@@ -43,6 +43,22 @@ public abstract class PreTrainedPolicy : nn.Module
     public virtual IReadOnlyDictionary<string, IReadOnlyList<Parameter>> GetOptimParams() =>
         new Dictionary<string, IReadOnlyList<Parameter>> { [OptimizerSet.Default] = parameters().Where(p => p.requires_grad).ToList() };
 
+    /// <summary>
+    /// Learning rates for parameter groups that do not use the optimizer's own (ACT's "backbone" group at
+    /// optimizer_lr_backbone); none by default.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, double> GetOptimGroupLearningRates() => new Dictionary<string, double>();
+
+    /// <summary>The optimizers of a preset for this policy's parameter groups and their learning rates.</summary>
+    public OptimizerSet MakeOptimizers(OptimizerConfig preset) => preset.Build(GetOptimParams(), GetOptimGroupLearningRates());
+
+    /// <summary>
+    /// Loads pretrained weights for parts that have their own source (an ImageNet backbone named by
+    /// pretrained_backbone_weights). Called for a new policy before training, not when a whole pretrained
+    /// policy is loaded (its model.safetensors already holds those weights).
+    /// </summary>
+    public virtual void LoadPretrainedBackbones() { }
+
     /// <summary>Called after every optimizer step (e.g. an EMA target network); nothing by default.</summary>
     public virtual void Update() { }
 

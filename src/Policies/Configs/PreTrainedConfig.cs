@@ -64,6 +64,11 @@ public abstract class PreTrainedConfig
     public IReadOnlyList<KeyValuePair<string, PolicyFeature>> ImageFeatures =>
         InputFeatures.Where(kv => kv.Value.Type == FeatureType.Visual).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
 
+    /// <summary>Camera keys in input_features order (the order LeRobot's per-camera modules are numbered in).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> ImageKeysInOrder =>
+        InputFeatures.Where(kv => kv.Value.Type == FeatureType.Visual).Select(kv => kv.Key).ToList();
+
     [JsonIgnore]
     public PolicyFeature? ActionFeature =>
         OutputFeatures.TryGetValue(PolicyKeys.Action, out var f) && f.Type == FeatureType.Action ? f : null;

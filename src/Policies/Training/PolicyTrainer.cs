@@ -69,7 +69,7 @@ public sealed class PolicyTrainer(Action<string> report)
 
         var optimizerConfig = config.GetOptimizerPreset();
         var scheduler = config.GetSchedulerPreset();
-        var optimizers = optimizerConfig.Build(policy.GetOptimParams());
+        var optimizers = policy.MakeOptimizers(optimizerConfig);
         var baseRates = optimizers.ByName.ToDictionary(kv => kv.Key, kv => kv.Value.LearningRate);
         if (options.Resume) Checkpoints.LoadOptimizerState(last!, optimizers);
         var trainConfig = TrainConfigJson(config, optimizerConfig, scheduler, options);
