@@ -41,6 +41,9 @@ public abstract class PreTrainedConfig
     [JsonIgnore] public virtual IReadOnlyList<int>? ActionDeltaIndices => null;
     [JsonIgnore] public virtual IReadOnlyList<int>? RewardDeltaIndices => null;
 
+    /// <summary>Frames at the end of each episode training never samples (Diffusion Policy's drop_n_last_frames); 0 samples all.</summary>
+    [JsonIgnore] public virtual int SamplerDropLastFrames => 0;
+
     public abstract OptimizerConfig GetOptimizerPreset();
     public virtual SchedulerConfig? GetSchedulerPreset() => null;
 

@@ -74,6 +74,7 @@ public sealed class PolicyTrainer(Action<string> report)
         if (options.Resume) Checkpoints.LoadOptimizerState(last!, optimizers);
         var trainConfig = TrainConfigJson(config, optimizerConfig, scheduler, options);
 
+        var sampler = new FrameSampler(dataset, DeltaIndices.For(config, dataset.Features.Keys), config.SamplerDropLastFrames);
         foreach (var warning in config.Warnings()) report($"warning: {warning}");
         report($"Training '{config.Type}' on {dataset.Count} frames: {policy.parameters().Sum(p => p.numel())} parameters, steps {step}→{options.Steps}, batch {options.BatchSize}");
         var clock = Stopwatch.StartNew();
@@ -89,7 +90,7 @@ public sealed class PolicyTrainer(Action<string> report)
             if (scheduler is not null)
                 foreach (var (name, opt) in optimizers.ByName)
                     opt.LearningRate = baseRates[name] * scheduler.Factor(step, options.Steps);
-            metrics = policy.TrainStep(() => NextBatch(policy, pre, dataset, options.BatchSize, rng), optimizers, step);
+            metrics = policy.TrainStep(() => TrainingBatches.Make(policy, pre, dataset, sampler.DeltaIndices, sampler.Draw(options.BatchSize, rng)), optimizers, step);
             step++;
 
             if (step % options.LogFreq == 0 || step == options.Steps)
@@ -101,22 +102,6 @@ public sealed class PolicyTrainer(Action<string> report)
             }
         }
         return new Result(step, lastCheckpoint, metrics);
-    }
-
-    private static IReadOnlyDictionary<string, Tensor> NextBatch(PreTrainedPolicy policy, ProcessorPipeline pre, IPolicyDataset dataset, int batchSize, Random rng)
-    {
-        var indices = Enumerable.Range(0, batchSize).Select(_ => rng.Next(dataset.Count)).ToList();
-        var raw = policy.NeedsNextObservation ? TransitionBatches.Get(dataset, indices) : dataset.GetBatch(indices);
-        var current = raw.Where(kv => !kv.Key.StartsWith(PolicyKeys.NextPrefix + PolicyKeys.ObservationPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key, kv => kv.Value);
-        var batch = pre.ProcessBatch(current);
-        // Next observations are normalized like the current ones.
-        var next = raw.Where(kv => kv.Key.StartsWith(PolicyKeys.NextPrefix + PolicyKeys.ObservationPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[PolicyKeys.NextPrefix.Length..], kv => kv.Value);
-        if (next.Count > 0)
-            foreach (var (k, v) in pre.ProcessObservation(next))
-                batch[PolicyKeys.NextPrefix + k] = v;
-        return batch;
     }
 
     private static string Progress(long step, long total, long start, TimeSpan elapsed, IReadOnlyDictionary<string, double> metrics)
