@@ -34,6 +34,11 @@ public sealed class ActModel : nn.Module
     private readonly Embedding _decoderPosEmbed;
     private readonly Linear _actionHead;
 
+    // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+    protected override void RegisterComponents() { }
+
+
     public ActModel(ActConfig config) : base("act")
     {
         _config = config;

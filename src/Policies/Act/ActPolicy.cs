@@ -23,6 +23,11 @@ public sealed class ActPolicy : PreTrainedPolicy
     private readonly ActionQueue _queue;
     private readonly ActTemporalEnsembler? _ensembler;
 
+    // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+    protected override void RegisterComponents() { }
+
+
     public ActPolicy(ActConfig config, DatasetStats? datasetStats = null) : base(config)
     {
         config.ValidateFeatures();

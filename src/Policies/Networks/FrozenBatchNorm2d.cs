@@ -16,6 +16,11 @@ public sealed class FrozenBatchNorm2d : nn.Module<Tensor, Tensor>
     private readonly Tensor _runningMean;
     private readonly Tensor _runningVar;
 
+    // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+    protected override void RegisterComponents() { }
+
+
     public FrozenBatchNorm2d(long channels) : base("frozen_batch_norm2d")
     {
         _weight = torch.ones(channels);

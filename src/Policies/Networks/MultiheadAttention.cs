@@ -18,6 +18,11 @@ public sealed class MultiheadAttention : nn.Module
     private readonly long _heads;
     private readonly double _dropout;
 
+    // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+    protected override void RegisterComponents() { }
+
+
     public MultiheadAttention(long embedDim, long heads, double dropout = 0.0) : base("multihead_attention")
     {
         if (embedDim % heads != 0)

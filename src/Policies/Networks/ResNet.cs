@@ -47,6 +47,11 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     private readonly List<Sequential> _stages = new();
     private readonly ResNetLayout _layout;
 
+    // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+    protected override void RegisterComponents() { }
+
+
     public ResNet(string name, ResNetNorm norm, ResNetLayout layout, long inChannels = 3) : base(name)
     {
         var blocks = BlocksPerStage.TryGetValue(name, out var b) ? b
@@ -90,7 +95,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     {
         ResNetNorm.FrozenBatchNorm => new FrozenBatchNorm2d(channels),
         ResNetNorm.BatchNorm => nn.BatchNorm2d(channels),
-        _ => nn.GroupNorm(channels / 16, channels),
+        _ => Norms.GroupNorm(channels / 16, channels),
     };
 
     // torchvision's initialization: He-normal convolutions (fan out), unit-scale zero-shift norms.
@@ -174,6 +179,11 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         private readonly nn.Module<Tensor, Tensor> _conv2;
         private readonly nn.Module<Tensor, Tensor> _bn2;
         private readonly Sequential? _downsample;
+
+        // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+        protected override void RegisterComponents() { }
+
 
         public BasicBlock(long input, long output, long stride, ResNetNorm norm) : base("basic_block")
         {

@@ -10,6 +10,11 @@ public sealed class Decoder : nn.Module
     private readonly ModuleList<DecoderLayer> _layers = new();
     private readonly LayerNorm _norm;
 
+    // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+    protected override void RegisterComponents() { }
+
+
     public Decoder(TransformerSettings settings, int layers) : base("decoder")
     {
         for (var i = 0; i < layers; i++) _layers.Add(new DecoderLayer(settings));

@@ -25,6 +25,11 @@ public sealed class DecoderLayer : nn.Module
     private readonly Func<Tensor, Tensor> _activation;
     private readonly bool _preNorm;
 
+    // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+    protected override void RegisterComponents() { }
+
+
     public DecoderLayer(TransformerSettings s) : base("decoder_layer")
     {
         _selfAttn = new MultiheadAttention(s.DimModel, s.Heads, s.Dropout);

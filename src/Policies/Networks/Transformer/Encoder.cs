@@ -10,6 +10,11 @@ public sealed class Encoder : nn.Module
     private readonly ModuleList<EncoderLayer> _layers = new();
     private readonly LayerNorm? _norm;
 
+    // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+    protected override void RegisterComponents() { }
+
+
     public Encoder(TransformerSettings settings, int layers) : base("encoder")
     {
         for (var i = 0; i < layers; i++) _layers.Add(new EncoderLayer(settings));

@@ -22,6 +22,11 @@ public sealed class EncoderLayer : nn.Module
     private readonly Func<Tensor, Tensor> _activation;
     private readonly bool _preNorm;
 
+    // Every submodule is registered under its LeRobot name; TorchSharp must not add the C# field names too.
+
+    protected override void RegisterComponents() { }
+
+
     public EncoderLayer(TransformerSettings s) : base("encoder_layer")
     {
         _selfAttn = new MultiheadAttention(s.DimModel, s.Heads, s.Dropout);
