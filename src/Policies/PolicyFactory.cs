@@ -76,15 +76,26 @@ public static class PolicyFactory
         return (policy, pre, post);
     }
 
-    /// <summary>Loads a pretrained folder: config.json, model.safetensors and the processor files when present.</summary>
-    public static (PreTrainedPolicy Policy, ProcessorPipeline? Pre, ProcessorPipeline? Post) LoadPretrained(string directory)
+    /// <summary>
+    /// Loads a pretrained folder: config.json, model.safetensors and the processor files when present. A device
+    /// this build lacks (a checkpoint trained on CUDA) becomes the CPU, in the config and in the processors.
+    /// </summary>
+    public static (PreTrainedPolicy Policy, ProcessorPipeline? Pre, ProcessorPipeline? Post) LoadPretrained(string directory, Action<string>? warn = null)
     {
         var config = PreTrainedConfig.Load(directory);
+        var device = Torch.TorchDevices.Usable(config.Device, out var warning);
+        Dictionary<string, System.Text.Json.Nodes.JsonObject>? overrides = null;
+        if (warning is not null)
+        {
+            warn?.Invoke(warning);
+            config.Device = device;
+            overrides = new() { ["device_processor"] = new() { ["device"] = device } };
+        }
         var policy = MakePolicy(config);
         policy.LoadWeights(directory);
         policy.eval();
         ProcessorPipeline? Load(string name) =>
-            File.Exists(Path.Combine(directory, name + ".json")) ? ProcessorPipeline.Load(directory, name + ".json") : null;
+            File.Exists(Path.Combine(directory, name + ".json")) ? ProcessorPipeline.Load(directory, name + ".json", overrides) : null;
         return (policy, Load(ProcessorPipeline.PreprocessorName), Load(ProcessorPipeline.PostprocessorName));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using RobotActors.Policies.Configs;
 using RobotActors.Policies.Networks;
 using RobotActors.Policies.Networks.Transformer;
@@ -57,7 +58,7 @@ public sealed class ActConfig : PreTrainedConfig
     public double OptimizerWeightDecay { get; set; } = 1e-4;
     public double OptimizerLrBackbone { get; set; } = 1e-5;
 
-    public override IReadOnlyList<int>? ActionDeltaIndices => Enumerable.Range(0, ChunkSize).ToList();
+    [JsonIgnore] public override IReadOnlyList<int>? ActionDeltaIndices => Enumerable.Range(0, ChunkSize).ToList();
 
     public override OptimizerConfig GetOptimizerPreset() => new AdamWConfig { Lr = OptimizerLr, WeightDecay = OptimizerWeightDecay };
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using RobotActors.Policies.Configs;
 using RobotActors.Policies.Networks;
 using RobotActors.Policies.Optim;
@@ -66,9 +67,9 @@ public sealed class DiffusionConfig : PreTrainedConfig
     public string SchedulerName { get; set; } = "cosine";
     public int SchedulerWarmupSteps { get; set; } = 500;
 
-    public override IReadOnlyList<int>? ObservationDeltaIndices => Enumerable.Range(1 - NObsSteps, NObsSteps).ToList();
-    public override IReadOnlyList<int>? ActionDeltaIndices => Enumerable.Range(1 - NObsSteps, Horizon).ToList();
-    public override int SamplerDropLastFrames => DropNLastFrames;
+    [JsonIgnore] public override IReadOnlyList<int>? ObservationDeltaIndices => Enumerable.Range(1 - NObsSteps, NObsSteps).ToList();
+    [JsonIgnore] public override IReadOnlyList<int>? ActionDeltaIndices => Enumerable.Range(1 - NObsSteps, Horizon).ToList();
+    [JsonIgnore] public override int SamplerDropLastFrames => DropNLastFrames;
 
     /// <summary>The crop actually applied: derived from resize_shape × crop_ratio when resizing (none at ratio 1), else crop_shape.</summary>
     internal int[]? EffectiveCropShape =>
