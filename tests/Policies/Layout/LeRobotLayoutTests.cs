@@ -98,7 +98,7 @@ public class LeRobotLayoutTests : IDisposable
         json["input_features"]!["observation.state"]!["size"] = 14;
         var config = Assert.IsType<ActConfig>(PreTrainedConfig.FromJson(json.ToJsonString()));
         Assert.Equal(new[] { 14 }, config.InputFeatures[PolicyKeys.ObservationState].Shape);
-        Assert.DoesNotContain("size", config.ToJson());
+        Assert.DoesNotContain("\"size\"", config.ToJson());
     }
 
     /// <summary>config.json as LeRobot writes it for ACT (draccus.encode, four-space indent), trained on CUDA.</summary>
