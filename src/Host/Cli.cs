@@ -37,6 +37,7 @@ public static class Cli
         {
             root.Add(command);
         }
+        CliHelp.Install(root);
         return root;
     }
 
@@ -79,10 +80,24 @@ public static class Cli
         }
         catch (Exception ex)
         {
-            Console.Error.WriteLine($"robotactors: {ex.GetBaseException().Message}");
+            Console.Error.WriteLine($"robotactors: {(verbose ? ex.GetBaseException().Message : WithoutNativeTrace(ex.GetBaseException().Message))}");
             Console.Error.WriteLine(verbose ? ex.ToString() : "(run again with --verbose for the stack trace)");
             return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>
+    /// libtorch puts its C++ stack ("Exception raised from ... frame #0: ...") into the message itself;
+    /// without --verbose only the sentence before it is shown.
+    /// </summary>
+    public static string WithoutNativeTrace(string message)
+    {
+        foreach (var marker in new[] { "\nException raised from ", "\nframe #0", "\nTrace from " })
+        {
+            var at = message.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0) message = message[..at];
+        }
+        return message.TrimEnd();
     }
 }
 

@@ -26,6 +26,8 @@ public static class PolicyFactory
 
     public static PreTrainedPolicy MakePolicy(PreTrainedConfig config, DatasetStats? stats = null)
     {
+        if (Torch.TorchDevices.Unavailable(config.Device) is { } why)
+            throw new PolicyConfigException($"{config.Type}: {why}");
         var type = PolicyClassFor(config.GetType());
         var ctor = type.GetConstructor([config.GetType(), typeof(DatasetStats)])
             ?? throw new PolicyConfigException($"{type.FullName} needs a public constructor ({config.GetType().Name} config, DatasetStats? datasetStats)");

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using RobotActors.Actors.Protocol;
+using RobotActors.Devices.Robots;
 
 namespace RobotActors.Actors.Robots;
 
@@ -18,6 +19,7 @@ public abstract class DeviceActor : ReceiveActor, IWithTimers
     private readonly IActorRef _listener;
     private readonly TimeSpan _pollInterval;
     private Exception? _failure;
+    private (string Path, DateTime? Seen)? _waitingForCalibration;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -36,7 +38,15 @@ public abstract class DeviceActor : ReceiveActor, IWithTimers
 
         Receive<OpenDevice>(_ =>
         {
-            Open();
+            try
+            {
+                Open();
+            }
+            catch (NotCalibratedException ex)
+            {
+                WaitForCalibration(ex);
+                return;
+            }
             Log.Info("{0}: ready on {1}", Name, Target);
             Become(() =>
             {
@@ -46,11 +56,42 @@ public abstract class DeviceActor : ReceiveActor, IWithTimers
             Timers.StartPeriodicTimer("poll", PollDevice.Instance, _pollInterval);
             _listener.Tell(new DeviceStatusChanged(Name, DeviceState.Ready, null, Report(DeviceState.Ready, null)));
         });
+        Receive<CheckCalibrationFile>(_ => CheckCalibration());
         ReceiveAny(NotReady);
     }
 
     private sealed class OpenDevice { public static readonly OpenDevice Instance = new(); }
     private sealed class PollDevice { public static readonly PollDevice Instance = new(); }
+    private sealed class CheckCalibrationFile { public static readonly CheckCalibrationFile Instance = new(); }
+
+    /// <summary>How often a device waiting for calibration looks at its calibration file (the file only, never the hardware).</summary>
+    public static readonly TimeSpan CalibrationFileCheckInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Nobody at a node can hold an arm at mid-range, so an uncalibrated device is not retried (no backoff loop,
+    /// nothing sent to the hardware): it reports NotCalibrated with the command that fixes it, then only watches
+    /// the calibration file and opens again once the file is written or changed.
+    /// </summary>
+    private void WaitForCalibration(NotCalibratedException ex)
+    {
+        var seen = Stamp(ex.CalibrationPath);
+        Log.Warning("{0}: not calibrated: {1}", Name, ex.Message);
+        _listener.Tell(new DeviceStatusChanged(Name, DeviceState.NotCalibrated, ex.Message, Report(DeviceState.NotCalibrated, ex.Message)));
+        _waitingForCalibration = (ex.CalibrationPath, seen);
+        Timers.StartPeriodicTimer("calibration-file", CheckCalibrationFile.Instance, CalibrationFileCheckInterval);
+    }
+
+    private void CheckCalibration()
+    {
+        if (_waitingForCalibration is not { } waiting || Stamp(waiting.Path) == waiting.Seen) return;
+        _waitingForCalibration = null;
+        Timers.Cancel("calibration-file");
+        Log.Info("{0}: {1} changed; connecting again", Name, waiting.Path);
+        _listener.Tell(new DeviceStatusChanged(Name, DeviceState.Connecting, $"opening {Target}"));
+        Self.Tell(OpenDevice.Instance);
+    }
+
+    private static DateTime? Stamp(string path) => File.Exists(path) ? File.GetLastWriteTimeUtc(path) : null;
 
     /// <summary>Opens the device; throws when it cannot (the supervisor retries with backoff).</summary>
     protected abstract void Open();

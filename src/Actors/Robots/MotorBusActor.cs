@@ -37,7 +37,7 @@ public sealed class MotorBusActor : DeviceActor
         var arm = new Arm(_config);
         try
         {
-            arm.Connect(calibrate: true, prompt: new ScriptedCalibrationPrompt(useExisting: true));
+            arm.Connect(calibrate: true); // no prompt: only a valid calibration file is applied, never an improvised one
             _safety = new SafetyStep(new SafetyLimits { Joints = arm.JointLimits(), MaxStepPerTick = _maxStepPerTick });
             _arm = arm;
             ReadPositions();
@@ -69,6 +69,13 @@ public sealed class MotorBusActor : DeviceActor
         Receive<GetLatestPositions>(_ => Sender.Tell(_latest));
         Receive<ReadMotors>(m => Guarded(m.RobotId, () =>
             new MotorValues(m.RobotId, m.Register, _arm!.Bus.SyncRead(m.Register, normalize: m.Normalize, numRetry: _config.NumReadRetries))));
+        Receive<WriteMotors>(m => Guarded(m.RobotId, () =>
+        {
+            var plan = RegisterWriteGuard.Plan(_arm!.Bus, m.Register, m.Value, m.Ids, _safety!.Limits.Joints);
+            foreach (var w in plan) _arm.Bus.WriteRaw(w.Motor.Id, w.Register.Address, w.Register.Size, w.Encoded, numRetry: 2);
+            Log.Info("{0}: console wrote {1}={2} to {3}", Name, m.Register, m.Value, string.Join(", ", plan.Select(w => w.Motor.Name)));
+            return new MotorsWritten(m.RobotId, plan[0].Register.Name, plan.ToDictionary(w => w.Motor.Name, w => w.Value));
+        }));
         Receive<SetTorque>(m => Guarded(m.RobotId, () =>
         {
             if (m.On) _arm!.Bus.EnableTorque(); else _arm!.Bus.DisableTorque();

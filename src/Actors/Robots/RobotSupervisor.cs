@@ -48,6 +48,7 @@ public sealed class RobotSupervisor : ReceiveActor
         });
         Receive<ReadMotors>(m => ToDevice(MotorsDevice, m));
         Receive<SetTorque>(m => ToDevice(MotorsDevice, m));
+        Receive<WriteMotors>(m => ToDevice(MotorsDevice, m));
         Receive<SendGoals>(m => ToDevice(MotorsDevice, m));
         Receive<GetLatestPositions>(m => ToDevice(MotorsDevice, m));
         Receive<GetLatestTeleop>(m => ToDevice(TeleopDevice, m));
@@ -100,7 +101,7 @@ public sealed class RobotSupervisor : ReceiveActor
         var leader = new Arm(new ArmConfig { Type = teleop.Type, Port = port, Id = teleop.Id, CalibrationDir = calibrationDir });
         try
         {
-            leader.Connect(calibrate: true, prompt: new ScriptedCalibrationPrompt(useExisting: true));
+            leader.Connect(calibrate: true); // as the follower: a valid calibration file or NotCalibrated
             return new LeaderArmTeleoperator(leader);
         }
         catch
@@ -166,6 +167,7 @@ public sealed class RobotSupervisor : ReceiveActor
     {
         var devices = _devices.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
         var state = devices.All(d => d.State == DeviceState.Ready) ? DeviceState.Ready
+            : devices.Any(d => d.State == DeviceState.NotCalibrated) ? DeviceState.NotCalibrated
             : devices.Any(d => d.State == DeviceState.Disconnected) ? DeviceState.Disconnected
             : DeviceState.Connecting;
         return new RobotStatusReport(_robot.Id, _robot.Type, _robot.Port, state, devices);
@@ -182,7 +184,7 @@ public sealed class RobotSupervisor : ReceiveActor
         if (device.State != DeviceState.Ready)
         {
             Sender.Tell(new RobotCommandFailed(_robot.Id,
-                $"robot {_robot.Id} is {Status().State}: {device.Name} {device.State.ToString().ToLowerInvariant()}{(device.Detail is null ? "" : $" ({device.Detail})")}. Nothing was sent; try again when it is Ready."));
+                $"robot {_robot.Id} is {Status().State}: {device.Name} {(device.State == DeviceState.NotCalibrated ? "is not calibrated" : device.State.ToString().ToLowerInvariant())}{(device.Detail is null ? "" : $" ({device.Detail})")}. Nothing was sent; try again when it is Ready."));
             return;
         }
         _children[name].Forward(message);

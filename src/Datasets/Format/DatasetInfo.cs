@@ -71,27 +71,38 @@ public sealed class DatasetInfo
         {
             throw new DatasetFormatException($"{path} is not valid JSON: {e.Message}", e);
         }
-        return FromJson(o, path);
+        try
+        {
+            return FromJson(o, path);
+        }
+        catch (DatasetFormatException e)
+        {
+            throw e.WithHint($"Fix {DatasetPaths.InfoPath} (LeRobot writes it; compare with another dataset's), then run `robotactors dataset validate {root}`.");
+        }
     }
 
     public static DatasetInfo FromJson(JsonObject o, string source)
     {
         var info = new DatasetInfo { Raw = (JsonObject)o.DeepClone() };
-        info.CodebaseVersion = o["codebase_version"]?.GetValue<string>() ?? throw new DatasetFormatException($"{source}: no codebase_version.");
-        info.RobotType = o["robot_type"]?.GetValue<string>();
-        info.Fps = (int)Math.Round(o["fps"]?.GetValue<double>() ?? throw new DatasetFormatException($"{source}: no fps."));
-        info.TotalEpisodes = o["total_episodes"]?.GetValue<long>() ?? 0;
-        info.TotalFrames = o["total_frames"]?.GetValue<long>() ?? 0;
-        info.TotalTasks = o["total_tasks"]?.GetValue<long>() ?? 0;
-        info.ChunksSize = o["chunks_size"]?.GetValue<int>() ?? DatasetPaths.DefaultChunksSize;
-        info.DataFilesSizeInMb = o["data_files_size_in_mb"]?.GetValue<double>() ?? DatasetPaths.DefaultDataFilesSizeInMb;
-        info.VideoFilesSizeInMb = o["video_files_size_in_mb"]?.GetValue<double>() ?? DatasetPaths.DefaultVideoFilesSizeInMb;
-        info.DataPath = o["data_path"]?.GetValue<string>() ?? DatasetPaths.DefaultDataPath;
-        info.VideoPath = o["video_path"]?.GetValue<string>();
+        T? Number<T>(string key) where T : struct => JsonFields.Get<T>(o[key], source, key);
+        string? Text(string key) => JsonFields.GetString(o[key], source, key);
+        info.CodebaseVersion = Text("codebase_version") ?? throw new DatasetFormatException($"{source}: no codebase_version.");
+        info.RobotType = Text("robot_type");
+        info.Fps = (int)Math.Round(Number<double>("fps") ?? throw new DatasetFormatException($"{source}: no fps."));
+        if (info.Fps <= 0)
+            throw new DatasetFormatException($"{source}: 'fps' must be a positive number of frames per second, got {o["fps"]!.ToJsonString()}.");
+        info.TotalEpisodes = Number<long>("total_episodes") ?? 0;
+        info.TotalFrames = Number<long>("total_frames") ?? 0;
+        info.TotalTasks = Number<long>("total_tasks") ?? 0;
+        info.ChunksSize = Number<int>("chunks_size") ?? DatasetPaths.DefaultChunksSize;
+        info.DataFilesSizeInMb = Number<double>("data_files_size_in_mb") ?? DatasetPaths.DefaultDataFilesSizeInMb;
+        info.VideoFilesSizeInMb = Number<double>("video_files_size_in_mb") ?? DatasetPaths.DefaultVideoFilesSizeInMb;
+        info.DataPath = Text("data_path") ?? DatasetPaths.DefaultDataPath;
+        info.VideoPath = Text("video_path");
         var features = o["features"] as JsonObject ?? throw new DatasetFormatException($"{source}: no features.");
         foreach (var (key, node) in features)
             info.Features.Add(FeatureSpec.FromJson(key, node as JsonObject
-                ?? throw new DatasetFormatException($"{source}: feature '{key}' is not an object.")));
+                ?? throw new DatasetFormatException($"{source}: feature '{key}' is not an object."), source));
         return info;
     }
 

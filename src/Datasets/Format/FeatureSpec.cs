@@ -62,13 +62,16 @@ public sealed class FeatureSpec
         return o;
     }
 
-    public static FeatureSpec FromJson(string key, JsonObject o)
+    public static FeatureSpec FromJson(string key, JsonObject o, string source = "meta/info.json")
     {
-        string dtype = o["dtype"]?.GetValue<string>()
-            ?? throw new DatasetFormatException($"meta/info.json: feature '{key}' has no dtype.");
+        string dtype = JsonFields.GetString(o["dtype"], source, $"features.{key}.dtype")
+            ?? throw new DatasetFormatException($"{source}: feature '{key}' has no dtype.");
         var shapeNode = o["shape"] as JsonArray
-            ?? throw new DatasetFormatException($"meta/info.json: feature '{key}' has no shape.");
-        int[] shape = shapeNode.Select(n => n!.GetValue<int>()).ToArray();
+            ?? throw new DatasetFormatException($"{source}: feature '{key}' has no shape (a list of dimensions).");
+        int[] shape = shapeNode.Select((n, i) => JsonFields.Get<int>(n, source, $"features.{key}.shape[{i}]")
+            ?? throw new DatasetFormatException($"{source}: 'features.{key}.shape[{i}]' is null.")).ToArray();
+        if (shape.Any(d => d <= 0))
+            throw new DatasetFormatException($"{source}: 'features.{key}.shape' is [{string.Join(", ", shape)}]; every dimension must be positive.");
         var extra = new JsonObject();
         foreach (var (k, v) in o)
             if (k is not ("dtype" or "shape" or "names"))

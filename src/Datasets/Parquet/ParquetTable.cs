@@ -10,21 +10,31 @@ namespace RobotActors.Datasets.Parquet;
 /// </summary>
 internal static class ParquetTable
 {
-    public static async Task<Dictionary<string, LeafRows>> ReadAsync(string path, Func<string, bool>? wanted = null, IReadOnlySet<int>? rowGroups = null)
+    public static Task<Dictionary<string, LeafRows>> ReadAsync(string path, Func<string, bool>? wanted = null, IReadOnlySet<int>? rowGroups = null) =>
+        Guard(path, () => ReadUncheckedAsync(path, wanted, rowGroups));
+
+    /// <summary>
+    /// Parquet.Net reports a damaged file from wherever it notices (the footer, a page header, a truncated
+    /// column chunk) without naming the file; every read goes through here so the message does.
+    /// </summary>
+    private static async Task<T> Guard<T>(string path, Func<Task<T>> read)
     {
         if (!File.Exists(path))
             throw new DatasetFormatException($"{path} is missing.");
-        await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-        ParquetReader reader;
         try
         {
-            reader = await ParquetReader.CreateAsync(fs);
+            return await read();
         }
-        catch (Exception e) when (e is not DatasetFormatException)
+        catch (Exception e) when (e is not DatasetFormatException and not OutOfMemoryException)
         {
             throw new DatasetFormatException($"{path} is not a readable Parquet file: {e.Message}", e);
         }
-        await using var _ = reader;
+    }
+
+    private static async Task<Dictionary<string, LeafRows>> ReadUncheckedAsync(string path, Func<string, bool>? wanted, IReadOnlySet<int>? rowGroups)
+    {
+        await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        await using var reader = await ParquetReader.CreateAsync(fs);
         var leaves = new List<(string Name, DataField Field)>();
         foreach (var top in reader.Schema.Fields)
             CollectLeaves(top, top.Name, leaves);
@@ -45,10 +55,11 @@ internal static class ParquetTable
     }
 
     /// <summary>The smallest and largest value of an integer column in each row group (reads that column only).</summary>
-    public static async Task<(long Min, long Max)[]> RowGroupRangesAsync(string path, string column)
+    public static Task<(long Min, long Max)[]> RowGroupRangesAsync(string path, string column) =>
+        Guard(path, () => RowGroupRangesUncheckedAsync(path, column));
+
+    private static async Task<(long Min, long Max)[]> RowGroupRangesUncheckedAsync(string path, string column)
     {
-        if (!File.Exists(path))
-            throw new DatasetFormatException($"{path} is missing.");
         await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         await using var reader = await ParquetReader.CreateAsync(fs);
         var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToList() is [var only] && only == column)
@@ -64,7 +75,9 @@ internal static class ParquetTable
         return ranges;
     }
 
-    public static async Task<long> CountRowsAsync(string path)
+    public static Task<long> CountRowsAsync(string path) => Guard(path, () => CountRowsUncheckedAsync(path));
+
+    private static async Task<long> CountRowsUncheckedAsync(string path)
     {
         await using var fs = File.OpenRead(path);
         await using var reader = await ParquetReader.CreateAsync(fs);

@@ -73,9 +73,22 @@ public sealed class LeRobotDataset
     public static LeRobotDataset Open(string root, IEnumerable<long>? episodes = null)
         => OpenAsync(root, episodes).GetAwaiter().GetResult();
 
-    public static async Task<LeRobotDataset> OpenAsync(string root, IEnumerable<long>? episodes = null)
+    /// <param name="readStats">False to ignore meta/stats.json (for rewriting it when it is damaged).</param>
+    public static async Task<LeRobotDataset> OpenAsync(string root, IEnumerable<long>? episodes = null, bool readStats = true)
     {
         var info = DatasetInfo.Load(root);
+        try
+        {
+            return await OpenAsync(root, info, episodes, readStats);
+        }
+        catch (DatasetFormatException e)
+        {
+            throw e.WithHint(DatasetFormatException.ValidateHint(root));
+        }
+    }
+
+    private static async Task<LeRobotDataset> OpenAsync(string root, DatasetInfo info, IEnumerable<long>? episodes, bool readStats)
+    {
         List<EpisodeRecord> all;
         List<string> tasks;
         if (V21Metadata.IsLegacy(info))
@@ -95,7 +108,7 @@ public sealed class LeRobotDataset
         }
         foreach (var e in all)
             StatsShapes.Apply(info, e.Stats);
-        var stats = StatsJson.Load(root);
+        var stats = readStats ? StatsJson.Load(root) : [];
         StatsShapes.Apply(info, stats);
         return new LeRobotDataset(root, info, all, tasks, stats, episodes);
     }
@@ -151,6 +164,18 @@ public sealed class LeRobotDataset
     /// the offsets, each clamped to the episode, with "{key}_is_pad" true where the offset fell outside it.
     /// </summary>
     public Frame GetGlobal(long globalIndex, IReadOnlyDictionary<string, int[]>? deltaIndices = null)
+    {
+        try
+        {
+            return ReadFrame(globalIndex, deltaIndices);
+        }
+        catch (DatasetFormatException e)
+        {
+            throw e.WithHint(DatasetFormatException.ValidateHint(Root));
+        }
+    }
+
+    private Frame ReadFrame(long globalIndex, IReadOnlyDictionary<string, int[]>? deltaIndices)
     {
         var episode = EpisodeOfGlobal(globalIndex);
         var values = new Dictionary<string, FeatureValue>();
@@ -210,7 +235,73 @@ public sealed class LeRobotDataset
         return img;
     }
 
+    /// <summary>
+    /// Opens every data file the episodes point to (footer and index column) and checks every video file is
+    /// there, so a damaged dataset is reported by name before anything reads frames from it.
+    /// </summary>
+    public async Task CheckFilesAsync()
+    {
+        foreach (var file in _allEpisodes.Select(DataPathOf).Distinct())
+        {
+            var path = Path.Combine(Root, file);
+            try
+            {
+                await ParquetTable.RowGroupRangesAsync(path, "index");
+            }
+            catch (DatasetFormatException e)
+            {
+                throw e.WithHint(DatasetFormatException.ValidateHint(Root));
+            }
+        }
+        foreach (var e in _allEpisodes)
+            foreach (var f in Info.VideoFeatures)
+                if (!File.Exists(Path.Combine(Root, VideoPathOf(e, f.Key))))
+                    throw new DatasetFormatException($"{Path.Combine(Root, VideoPathOf(e, f.Key))} is missing: {EpisodesTable.Describe(e)} points to it. {DatasetFormatException.ValidateHint(Root)}");
+    }
+
+    /// <summary>
+    /// What a trainer needs to hold before it builds anything: stats with as many values as info.json's
+    /// shapes, and in every data file rows (and images) of those shapes, as `dataset validate` checks them.
+    /// </summary>
+    public async Task CheckShapesAsync()
+    {
+        foreach (var f in Info.Features.Where(f => f.IsNumeric && !f.IsDefault))
+            if (Stats.TryGetValue(f.Key, out var s) && s.Values.TryGetValue(FeatureStats.Mean, out var mean) && mean.Length != f.ElementCount)
+                throw new DatasetFormatException(
+                    $"{Path.Combine(Root, DatasetPaths.StatsPath)}: '{f.Key}' has {mean.Length} values per statistic but {DatasetPaths.InfoPath} gives it shape " +
+                    $"[{string.Join(", ", f.Shape)}] ({f.ElementCount} values). {DatasetFormatException.ValidateHint(Root)} If the data agrees with the stats, " +
+                    $"fix the shape in {DatasetPaths.InfoPath}; if the stats are stale, run `robotactors dataset stats {Root} --recompute`.");
+        await CheckFilesAsync();
+        // Loading a data file checks every row of it against the shapes; an image is checked when decoded.
+        // Videos are left to `dataset validate`: decoding one here would cost an ffmpeg run per file.
+        foreach (var first in _allEpisodes.GroupBy(DataPathOf).Select(g => g.First()))
+        {
+            try
+            {
+                DataFileOf(first);
+                foreach (var f in Info.ImageFeatures)
+                    Read(f, first, [first.DatasetFromIndex], stacked: false);
+            }
+            catch (DatasetFormatException e)
+            {
+                throw e.WithHint(DatasetFormatException.ValidateHint(Root));
+            }
+        }
+    }
+
     private LoadedDataFile DataFileOf(EpisodeRecord episode)
+    {
+        try
+        {
+            return LoadDataFile(episode);
+        }
+        catch (DatasetFormatException e)
+        {
+            throw e.WithHint(DatasetFormatException.ValidateHint(Root));
+        }
+    }
+
+    private LoadedDataFile LoadDataFile(EpisodeRecord episode)
         => _episodeRows.Get(episode.EpisodeIndex, () =>
         {
             string path = Path.Combine(Root, DataPathOf(episode));

@@ -20,12 +20,19 @@ public static class StatsJson
         }
         catch (JsonException e)
         {
-            throw new DatasetFormatException($"{path} is not valid JSON: {e.Message}", e);
+            throw new DatasetFormatException($"{path} is not valid JSON: {e.Message}. {DatasetFormatException.RecomputeHint(root)}", e);
         }
-        return FromJson(o);
+        try
+        {
+            return FromJson(o, path);
+        }
+        catch (DatasetFormatException e)
+        {
+            throw e.WithHint(DatasetFormatException.RecomputeHint(root));
+        }
     }
 
-    public static Dictionary<string, FeatureStats> FromJson(JsonObject o)
+    public static Dictionary<string, FeatureStats> FromJson(JsonObject o, string source = "stats")
     {
         var result = new Dictionary<string, FeatureStats>();
         foreach (var (feature, node) in o)
@@ -38,7 +45,7 @@ public static class StatsJson
             {
                 var flat = new List<double>();
                 var dims = new List<int>();
-                Flatten(value, flat, dims, 0);
+                Flatten(value, flat, dims, 0, source, $"{feature}.{stat}");
                 fs[stat] = flat.ToArray();
                 if (stat == FeatureStats.Mean)
                     shape = dims.ToArray();
@@ -51,18 +58,18 @@ public static class StatsJson
         return result;
     }
 
-    private static void Flatten(JsonNode? node, List<double> flat, List<int> dims, int depth)
+    private static void Flatten(JsonNode? node, List<double> flat, List<int> dims, int depth, string source, string key)
     {
         if (node is JsonArray a)
         {
             if (dims.Count == depth)
                 dims.Add(a.Count);
             foreach (var item in a)
-                Flatten(item, flat, dims, depth + 1);
+                Flatten(item, flat, dims, depth + 1, source, key);
         }
         else if (node is JsonValue v)
         {
-            flat.Add(v.GetValue<double>());
+            flat.Add(JsonFields.Get<double>(v, source, key)!.Value);
         }
     }
 

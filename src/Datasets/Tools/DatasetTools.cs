@@ -67,7 +67,7 @@ public static class DatasetTools
     /// <summary>Recomputes every episode's stats from the data and rewrites meta/episodes and meta/stats.json.</summary>
     public static async Task<Dictionary<string, FeatureStats>> RecomputeStatsAsync(string root)
     {
-        var ds = await LeRobotDataset.OpenAsync(root);
+        var ds = await LeRobotDataset.OpenAsync(root, readStats: false); // the stats.json being replaced may be the damaged file
         if (ds.IsLegacy)
             throw new DatasetFormatException($"{root} is {ds.Info.CodebaseVersion}; convert it first with `robotactors dataset convert`.");
         foreach (var e in ds.AllEpisodes)

@@ -16,7 +16,8 @@ public sealed class DynamixelBus(ISerialTransport transport, IReadOnlyList<Named
     // Drive_Mode is a register the servo applies itself.
     protected override bool ApplyDriveMode => false;
     public override ControlTable TableFor(string model) => DynamixelTables.X;
-    public override int ResolutionOf(string model) => 4096;
+    public override int ResolutionOf(string model) => DynamixelTables.Resolution;
+    public override int MaxHomingOffsetOf(string model) => DynamixelTables.MaxHomingOffset;
     public override int ModelNumberOf(string model) => DynamixelTables.ModelNumbers.TryGetValue(model, out var n)
         ? n : throw new ArgumentException($"Unknown DYNAMIXEL model '{model}'. Known: {string.Join(", ", DynamixelTables.ModelNumbers.Keys)}.");
     public override string ModelNameOf(int modelNumber) => DynamixelTables.ModelName(modelNumber);
@@ -147,20 +148,18 @@ public sealed class DynamixelBus(ISerialTransport transport, IReadOnlyList<Named
         return result;
     }
 
-    public override void WriteCalibration(IReadOnlyDictionary<string, MotorCalibration> calibration)
+    protected override void WriteCalibrationRegisters(IReadOnlyDictionary<string, MotorCalibration> calibration)
     {
         var t = DynamixelTables.X;
         foreach (var m in Motors)
         {
-            if (!calibration.TryGetValue(m.Name, out var cal))
-                throw new ArgumentException($"The calibration has no entry for motor '{m.Name}'. Run `robotactors calibrate` again.");
+            var cal = calibration[m.Name];
             WriteRaw(m.Id, t["Homing_Offset"].Address, 4, t["Homing_Offset"].Encode(cal.HomingOffset), 2);
             WriteRaw(m.Id, t["Min_Position_Limit"].Address, 4, cal.RangeMin, 2);
             WriteRaw(m.Id, t["Max_Position_Limit"].Address, 4, cal.RangeMax, 2);
             var drive = ReadRaw(m.Id, t["Drive_Mode"].Address, 1, 2);
             WriteRaw(m.Id, t["Drive_Mode"].Address, 1, (drive & ~1) | (cal.DriveMode & 1), 2);
         }
-        Calibration = new Dictionary<string, MotorCalibration>(calibration);
     }
 
     public override void ResetCalibration()

@@ -7,6 +7,12 @@ public static class DynamixelTables
 {
     public const int DefaultBaudRate = 1_000_000;
 
+    /// <summary>Steps per turn of every X-series model.</summary>
+    public const int Resolution = 4096;
+
+    /// <summary>The X-series Homing_Offset range is ±1,044,479 steps (about ±255 turns).</summary>
+    public const int MaxHomingOffset = 1_044_479;
+
     public static readonly IReadOnlyDictionary<string, int> ModelNumbers = new Dictionary<string, int>
     {
         ["xl330-m077"] = 1190,

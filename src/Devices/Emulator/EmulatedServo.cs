@@ -133,10 +133,15 @@ public sealed class EmulatedServo
         }
     }
 
+    /// <summary>How many writes (plain, sync or registered) reached this servo's registers from the bus.</summary>
+    public long WritesReceived => Interlocked.Read(ref _writesReceived);
+    private long _writesReceived;
+
     public void WriteBytes(int address, ReadOnlySpan<byte> data)
     {
         lock (_gate)
         {
+            Interlocked.Increment(ref _writesReceived);
             Advance(DateTime.UtcNow);
             var torqueBefore = TorqueEnabled;
             for (var i = 0; i < data.Length; i++)

@@ -28,6 +28,7 @@ public sealed class FeetechBus : MotorsBus
     protected override bool ApplyDriveMode => true;
     public override ControlTable TableFor(string model) => FeetechTables.Table(model);
     public override int ResolutionOf(string model) => FeetechTables.Resolution(model);
+    public override int MaxHomingOffsetOf(string model) => FeetechTables.MaxHomingOffset;
     public override int ModelNumberOf(string model) => FeetechTables.ModelNumbers.TryGetValue(model, out var n)
         ? n : throw new ArgumentException($"Unknown Feetech model '{model}'. Known: {string.Join(", ", FeetechTables.ModelNumbers.Keys)}.");
     public override string ModelNameOf(int modelNumber) => FeetechTables.ModelName(modelNumber);
@@ -242,19 +243,17 @@ public sealed class FeetechBus : MotorsBus
         return result;
     }
 
-    public override void WriteCalibration(IReadOnlyDictionary<string, MotorCalibration> calibration)
+    protected override void WriteCalibrationRegisters(IReadOnlyDictionary<string, MotorCalibration> calibration)
     {
         foreach (var m in Motors)
         {
-            if (!calibration.TryGetValue(m.Name, out var cal))
-                throw new ArgumentException($"The calibration has no entry for motor '{m.Name}'. Run `robotactors calibrate` again.");
+            var cal = calibration[m.Name];
             var table = TableFor(m.Motor.Model);
             if (ProtocolVersion == 0)
                 WriteRaw(m.Id, table["Homing_Offset"].Address, 2, table["Homing_Offset"].Encode(cal.HomingOffset), 2);
             WriteRaw(m.Id, table["Min_Position_Limit"].Address, 2, cal.RangeMin, 2);
             WriteRaw(m.Id, table["Max_Position_Limit"].Address, 2, cal.RangeMax, 2);
         }
-        Calibration = new Dictionary<string, MotorCalibration>(calibration);
     }
 
     public override void ResetCalibration()

@@ -34,6 +34,9 @@ public static class FeetechTables
     public static string ModelName(int modelNumber) =>
         ModelNumbers.FirstOrDefault(kv => kv.Value == modelNumber).Key ?? $"unknown({modelNumber})";
 
+    /// <summary>Homing_Offset is sign-magnitude with the sign in bit 11, so it holds ±2047.</summary>
+    public const int MaxHomingOffset = (1 << 11) - 1;
+
     public static int Resolution(string model) => model.StartsWith("scs", StringComparison.OrdinalIgnoreCase) ? 1024 : 4096;
 
     public static bool IsScs(string model) => model.StartsWith("scs", StringComparison.OrdinalIgnoreCase);

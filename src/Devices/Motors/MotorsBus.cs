@@ -36,6 +36,8 @@ public abstract class MotorsBus : IDisposable
     protected abstract bool ApplyDriveMode { get; }
     public abstract ControlTable TableFor(string model);
     public abstract int ResolutionOf(string model);
+    /// <summary>The largest homing offset (either sign) the model's Homing_Offset register holds.</summary>
+    public abstract int MaxHomingOffsetOf(string model);
     public abstract int ModelNumberOf(string model);
     public abstract string ModelNameOf(int modelNumber);
 
@@ -53,7 +55,25 @@ public abstract class MotorsBus : IDisposable
     public abstract void EnableTorque(IEnumerable<string>? motors = null, int numRetry = 0);
     public abstract void DisableTorque(IEnumerable<string>? motors = null, int numRetry = 0);
     public abstract Dictionary<string, MotorCalibration> ReadCalibration();
-    public abstract void WriteCalibration(IReadOnlyDictionary<string, MotorCalibration> calibration);
+    /// <summary>What a calibration must satisfy to be written to this bus's motors.</summary>
+    public CalibrationRules CalibrationRules => new($"this {Protocol} bus",
+        Motors.Select(m => new CalibrationRules.MotorRule(m.Name, m.Id, ResolutionOf(m.Motor.Model), MaxHomingOffsetOf(m.Motor.Model))).ToList());
+
+    /// <summary>
+    /// Checks the whole calibration against <see cref="CalibrationRules"/> first, so an invalid one
+    /// writes nothing at all (not half the motors), then writes it and keeps it for normalization.
+    /// </summary>
+    public void WriteCalibration(IReadOnlyDictionary<string, MotorCalibration> calibration)
+    {
+        var problems = CalibrationRules.Check(calibration);
+        if (problems.Count > 0)
+            throw new CalibrationException("The calibration", problems, CalibrationFile.DefaultFix);
+        WriteCalibrationRegisters(calibration);
+        Calibration = new Dictionary<string, MotorCalibration>(calibration);
+    }
+
+    /// <summary>Writes a checked calibration to the motors' registers.</summary>
+    protected abstract void WriteCalibrationRegisters(IReadOnlyDictionary<string, MotorCalibration> calibration);
     /// <summary>Homing offset that makes the present position read half a turn (LeRobot's set_half_turn_homings).</summary>
     protected abstract int HalfTurnHomingOffset(int actualPosition, int resolution);
     /// <summary>Sets ranges to the full turn and homing offsets to zero.</summary>

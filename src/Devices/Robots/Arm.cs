@@ -22,7 +22,17 @@ public sealed class Arm : IDisposable
         Motors = Spec.NamedMotors(UseDegrees);
         CalibrationPath = ResolveCalibrationPath();
         if (File.Exists(CalibrationPath))
-            Calibration = CalibrationFile.Load(CalibrationPath);
+        {
+            try
+            {
+                Calibration = CalibrationFile.Load(CalibrationPath, Spec.CalibrationRules(), CalibrationFix);
+            }
+            catch (CalibrationException e)
+            {
+                // Kept, not thrown: `calibrate` must still be able to replace a broken file; Connect refuses it.
+                CalibrationProblem = e;
+            }
+        }
     }
 
     public ArmConfig Config { get; }
@@ -31,6 +41,22 @@ public sealed class Arm : IDisposable
     public IReadOnlyList<NamedMotor> Motors { get; }
     public string CalibrationPath { get; }
     public Dictionary<string, MotorCalibration>? Calibration { get; private set; }
+
+    /// <summary>Why the calibration file at <see cref="CalibrationPath"/> was refused, when it was.</summary>
+    public CalibrationException? CalibrationProblem { get; private set; }
+
+    /// <summary>The command that makes this arm's calibration file, as the user would type it.</summary>
+    public string CalibrateCommand
+    {
+        get
+        {
+            var p = Spec.Role == ArmRole.Follower ? "robot" : "teleop";
+            var dir = Config.CalibrationDir is null ? "" : $" --{p}.calibration_dir {Config.CalibrationDir}";
+            return $"robotactors calibrate --{p}.type {Spec.Type} --{p}.port {Config.Port} --{p}.id {Config.Id}{dir}";
+        }
+    }
+
+    private string CalibrationFix => $"Fix the file, or run `{CalibrateCommand}` to make a new one.";
     public bool IsConnected => _bus is not null;
     public MotorsBus Bus => _bus ?? throw new InvalidOperationException($"{Describe()} is not connected. Call Connect() first.");
 
@@ -40,26 +66,21 @@ public sealed class Arm : IDisposable
     public string Describe() => $"{Spec.Type} '{Config.Id}' on {Config.Port}";
 
     /// <summary>
-    /// Without an operator, the only safe calibration is the saved one: write the file to the
-    /// motors, and refuse (with the fix) when there is none rather than guess a middle pose.
-    /// </summary>
-    private sealed class FileOnlyCalibrationPrompt(Arm arm) : ICalibrationPrompt
-    {
-        public bool UseExistingCalibration(string path) => true;
-        public void WaitForMiddlePosition(string armDescription) => throw new InvalidOperationException(
-            $"{armDescription} is not calibrated and there is no calibration file at '{arm.CalibrationPath}'. " +
-            $"Run `robotactors calibrate --{(arm.Spec.Role == ArmRole.Follower ? "robot" : "teleop")}.type {arm.Spec.Type} ... --{(arm.Spec.Role == ArmRole.Follower ? "robot" : "teleop")}.id {arm.Config.Id}` first, or copy your LeRobot calibration file there.");
-        public bool RangeRecordingDone(IReadOnlyDictionary<string, double> rawPositions) => true;
-    }
-
-    /// <summary>
     /// Opens the bus, checks every motor answers with the expected model, calibrates when the
     /// motors do not hold the calibration, and configures the motors. Without a prompt only an
-    /// existing calibration file is applied.
+    /// existing calibration file is applied: without an operator there is nobody to hold the arm at
+    /// mid-range, so a missing file is refused (with the command that makes one) before the port is
+    /// opened. An invalid file is refused the same way, prompt or not.
     /// </summary>
     public void Connect(bool calibrate = true, ICalibrationPrompt? prompt = null)
     {
         if (_bus is not null) throw new InvalidOperationException($"{Describe()} is already connected.");
+        if (calibrate && CalibrationProblem is { } problem)
+            throw new NotCalibratedException(problem.Message, CalibrateCommand, CalibrationPath, problem);
+        if (calibrate && prompt is null && Calibration is null)
+            throw new NotCalibratedException(
+                $"{Describe()} is not calibrated: there is no calibration file at '{CalibrationPath}'. " +
+                $"Run `{CalibrateCommand}`, or copy your LeRobot calibration file there.", CalibrateCommand, CalibrationPath);
         var transport = SerialTransports.Open(Config.Port, Config.BaudRate > 0 ? Config.BaudRate : 1_000_000, Config.Transport);
         MotorsBus bus = Spec.Protocol == BusProtocol.Feetech
             ? new FeetechBus(transport, Motors, Calibration)
@@ -70,7 +91,7 @@ public sealed class Arm : IDisposable
             CheckMotors(bus);
             _bus = bus;
             if (calibrate && !IsCalibrated())
-                Calibrate(prompt ?? new FileOnlyCalibrationPrompt(this));
+                Calibrate(prompt ?? new ScriptedCalibrationPrompt(useExisting: true));
             Configure();
         }
         catch
@@ -134,20 +155,26 @@ public sealed class Arm : IDisposable
         }
         bus.WriteCalibration(calibration);
         Calibration = calibration;
+        CalibrationProblem = null;
         CalibrationFile.Save(CalibrationPath, calibration);
     }
 
     /// <summary>Applies a calibration (e.g. one copied from a LeRobot install) to the motors and the file.</summary>
     public void ApplyCalibration(IReadOnlyDictionary<string, MotorCalibration> calibration)
     {
-        foreach (var m in Motors)
-            if (!calibration.ContainsKey(m.Name))
-                throw new ArgumentException($"The calibration lacks motor '{m.Name}'. A {Spec.Type} needs: {string.Join(", ", Motors.Select(x => x.Name))}.");
+        var problems = Spec.CalibrationRules().Check(calibration);
+        if (problems.Count > 0)
+            throw new CalibrationException("The calibration", problems, CalibrationFix);
         Bus.DisableTorque();
         Bus.WriteCalibration(calibration);
         Calibration = new Dictionary<string, MotorCalibration>(calibration);
+        CalibrationProblem = null;
         CalibrationFile.Save(CalibrationPath, Calibration);
     }
+
+    /// <summary>Reads a calibration file (e.g. from a LeRobot install) and checks it against this arm type, before anything is opened.</summary>
+    public Dictionary<string, MotorCalibration> LoadCalibrationFile(string path) =>
+        CalibrationFile.Load(path, Spec.CalibrationRules(), $"Fix the file, or run `{CalibrateCommand}` to calibrate by hand.");
 
     /// <summary>LeRobot's configure(): motor settings with torque off, then torque on for followers.</summary>
     public void Configure()

@@ -1,3 +1,5 @@
+using RobotActors.Devices.Dynamixel;
+using RobotActors.Devices.Feetech;
 using RobotActors.Devices.Motors;
 
 namespace RobotActors.Devices.Robots;
@@ -39,6 +41,12 @@ public sealed record ArmSpec(string Type, string CalibrationName, string[] Legac
 
     /// <summary>Calibration files of followers live under robots/, of leaders under teleoperators/.</summary>
     public string CalibrationKind => Role == ArmRole.Follower ? "robots" : "teleoperators";
+
+    /// <summary>What a calibration file of this arm type must hold, known before any port is opened.</summary>
+    public CalibrationRules CalibrationRules() => new($"a {Type}", Motors.Select(m => Protocol == BusProtocol.Feetech
+            ? new CalibrationRules.MotorRule(m.Name, m.Id, FeetechTables.Resolution(m.Model), FeetechTables.MaxHomingOffset)
+            : new CalibrationRules.MotorRule(m.Name, m.Id, DynamixelTables.Resolution, DynamixelTables.MaxHomingOffset))
+        .ToList());
 
     public IReadOnlyList<NamedMotor> NamedMotors(bool useDegrees) => Motors
         .Select(m => new NamedMotor(m.Name, new Motor(m.Id, m.Model,

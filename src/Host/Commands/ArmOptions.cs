@@ -18,10 +18,12 @@ public sealed class ArmOptions
     public Option<bool?> UseDegrees { get; }
     public string Prefix { get; }
 
-    public ArmOptions(string prefix, bool required)
+    /// <param name="otherTypes">Types besides the arms this command also takes (teleoperate: gamepad, keyboard), listed in the help.</param>
+    public ArmOptions(string prefix, bool required, IReadOnlyList<string>? otherTypes = null)
     {
         Prefix = prefix;
-        Type = new Option<string>($"--{prefix}.type") { Description = $"Arm type: {string.Join(", ", ArmSpec.Known.Keys)}.", Required = required };
+        var types = ArmSpec.Known.Values.Where(s => (s.Role == ArmRole.Follower) == (prefix == "robot")).Select(s => s.Type).Concat(otherTypes ?? []);
+        Type = new Option<string>($"--{prefix}.type") { Description = $"{(prefix == "robot" ? "Robot" : "Teleoperator")} type: {string.Join(", ", types)}.", Required = required };
         Port = new Option<string>($"--{prefix}.port") { Description = "Serial port of the motor bus (see `robotactors find-port`).", Required = required };
         Id = new Option<string>($"--{prefix}.id") { Description = "Name of this arm; its calibration is <calibration_dir>/<id>.json.", DefaultValueFactory = _ => "default" };
         CalibrationDir = new Option<string?>($"--{prefix}.calibration_dir") { Description = "Folder of calibration files (default: $HF_LEROBOT_CALIBRATION/...)." };

@@ -25,13 +25,19 @@ public static class CalibrateCommand
         command.SetAction(parse => MotorsCommand.Guard(() =>
         {
             using var arm = new Arm(ArmOptions.ReadOne(parse, robot, teleop));
-            arm.Connect(calibrate: false);
             if (parse.GetValue(fromFile) is { } file)
             {
-                arm.ApplyCalibration(CalibrationFile.Load(file));
+                // Checked before the port is opened: a broken file must not reach a single register.
+                var calibration = arm.LoadCalibrationFile(file);
+                arm.Connect(calibrate: false);
+                arm.ApplyCalibration(calibration);
             }
             else
             {
+                if (arm.CalibrationProblem is { } problem)
+                    Console.WriteLine($"note: {problem.CalibrationSource} is invalid and will be replaced:\n" +
+                                      string.Join('\n', problem.Problems.Select(p => "  " + p)));
+                arm.Connect(calibrate: false);
                 ICalibrationPrompt prompt = parse.GetValue(recordSeconds) is { } s
                     ? new ScriptedCalibrationPrompt(useExisting: false, TimeSpan.FromSeconds(s), Console.WriteLine)
                     : new ConsoleCalibrationPrompt();

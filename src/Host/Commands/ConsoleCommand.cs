@@ -45,6 +45,8 @@ public static class ConsoleCommand
         {
             if (words.Length == 0)
                 return await new ConsoleRepl(connection).RunAsync();
+            if (string.Equals(words[0], "help", StringComparison.OrdinalIgnoreCase))
+                return ConsoleRepl.PrintHelp(await connection.DescribeAsync(), words[1..], interactive: false) ? ExitCodes.Ok : ExitCodes.Failed;
 
             var reply = await connection.RunAsync(words);
             Print(reply, json);

@@ -53,6 +53,7 @@ public static class DatasetCommand
         command.SetAction(parse => Guarded(async () =>
         {
             var ds = await LeRobotDataset.OpenAsync(parse.GetValue(root)!);
+            await ds.CheckFilesAsync(); // a summary of a dataset whose files cannot be read would mislead
             foreach (var line in DatasetSummary.Lines(ds))
                 Console.WriteLine(line);
             return 0;
@@ -88,9 +89,15 @@ public static class DatasetCommand
         command.SetAction(parse => Guarded(async () =>
         {
             string path = parse.GetValue(root)!;
-            var stats = parse.GetValue(recompute)
-                ? await DatasetTools.RecomputeStatsAsync(path)
-                : (await LeRobotDataset.OpenAsync(path)).Stats.ToDictionary();
+            Dictionary<string, FeatureStats> stats;
+            if (parse.GetValue(recompute))
+                stats = await DatasetTools.RecomputeStatsAsync(path);
+            else
+            {
+                var ds = await LeRobotDataset.OpenAsync(path);
+                await ds.CheckFilesAsync(); // stats of data that can no longer be read would mislead
+                stats = ds.Stats.ToDictionary();
+            }
             foreach (var (key, s) in stats)
             {
                 Console.WriteLine($"{key} (count {s.N})");

@@ -87,13 +87,13 @@ public static class DoctorCommand
 
     private static Check SerialPorts()
     {
-        // Only USB bus adapters: PortFinder also lists the board's own ttyS* ports, which every PC has.
-        var ports = PortFinder.ListPorts()
-            .Where(p => p.Contains("ttyUSB", StringComparison.Ordinal) || p.Contains("ttyACM", StringComparison.Ordinal))
-            .ToList();
-        return ports.Count > 0
-            ? new Check("serial ports", true, string.Join(", ", ports))
-            : new Check("serial ports", true, "none found (not needed for the simulated robot; plug in the arm's USB bus adapter for hardware, then run `robotactors find-port`)");
+        // The same finder as find-port: USB adapters, and built-in UARTs only when there is hardware behind them.
+        var ports = PortFinder.Find();
+        var listed = string.Join(", ", ports.Select(p => $"{p.Path} ({p.Kind})"));
+        return ports.Any(p => p.IsUsb)
+            ? new Check("serial ports", true, listed)
+            : new Check("serial ports", true, (ports.Count > 0 ? listed + "; " : "") +
+                "no USB bus adapter found (not needed for the simulated robot; plug in the arm's USB bus adapter for hardware, then run `robotactors find-port`)");
     }
 
     private static Check VideoDevices()

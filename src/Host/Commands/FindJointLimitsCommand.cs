@@ -15,7 +15,7 @@ public static class FindJointLimitsCommand
         var robot = new ArmOptions("robot", required: true);
         var teleop = new ArmOptions("teleop", required: true);
         var urdf = new Option<string>("--urdf_path") { Description = "URDF of the robot (e.g. so101_new_calib.urdf).", Required = true };
-        var frame = new Option<string>("--target_frame_name") { Description = "End-effector link.", DefaultValueFactory = _ => "gripper" };
+        var frame = new Option<string>("--target_frame_name") { Description = "End-effector link.", DefaultValueFactory = _ => "gripper_frame_link" };
         var time = new Option<double>("--teleop_time_s") { Description = "Recording time.", DefaultValueFactory = _ => 30 };
         var warmup = new Option<double>("--warmup_time_s") { Description = "Teleoperate this long before recording.", DefaultValueFactory = _ => 5 };
         var fps = new Option<int>("--control_loop_fps") { Description = "Control rate.", DefaultValueFactory = _ => 30 };

@@ -11,8 +11,9 @@ public static class FindPortCommand
         var command = new Command("find-port", "Find the serial port of a motor bus: list ports, unplug the cable, list again.");
         command.SetAction(_ =>
         {
-            var before = PortFinder.ListPorts();
-            Console.WriteLine("Ports before disconnecting: " + string.Join(", ", before));
+            var ports = PortFinder.Find();
+            var before = ports.Select(p => p.Path).ToList();
+            Console.WriteLine("Ports before disconnecting: " + string.Join(", ", ports.Select(p => $"{p.Path} ({p.Kind})")));
             Console.WriteLine("Remove the USB cable from your MotorsBus and press Enter when done.");
             Console.ReadLine();
             Thread.Sleep(500); // let the kernel remove the device node

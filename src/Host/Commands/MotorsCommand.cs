@@ -12,9 +12,13 @@ public static class MotorsCommand
 {
     private static readonly Option<string> Port = new("--port") { Description = "Serial port of the motor bus.", Required = true };
     private static readonly Option<string> Protocol = new("--protocol") { Description = "feetech or dynamixel.", DefaultValueFactory = _ => "feetech" };
-    private static readonly Option<int> Baud = new("--baudrate") { Description = "Bus baud rate.", DefaultValueFactory = _ => 1_000_000 };
+    private static readonly Option<int> Baud = new("--baudrate") { Description = "Bus baud rate (one the servo family supports; `motors scan` finds it).", DefaultValueFactory = _ => 1_000_000 };
     private static readonly Option<string?> Model = new("--model") { Description = "Servo model whose control table names the registers (default sts3215 / xl430-w250)." };
-    private static readonly Option<int[]> Ids = new("--id") { Description = "Servo id(s).", Required = true, AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<int[]> Ids = new("--id")
+    {
+        Description = "Servo id(s): --id 1 2 3, --id 1,2,3 or --id 1 --id 2.", Required = true, AllowMultipleArgumentsPerToken = true,
+        CustomParser = IdList.Parse,
+    };
     private static readonly Option<string> RegisterName = new("--register") { Description = "Register name, e.g. Present_Position, Goal_Position, Torque_Enable.", Required = true };
     private static readonly Option<int> Value = new("--value") { Description = "Value to write (raw register units; negative values are sign-encoded).", Required = true };
 
@@ -37,7 +41,19 @@ public static class MotorsCommand
         return c;
     }
 
-    private static MotorsBus OpenBus(ParseResult parse) => parse.GetValue(Protocol) switch
+    /// <summary>The rates LeRobot scans for each family: the ones its servos can be set to.</summary>
+    private static IReadOnlyList<int> SupportedBaudRates(string protocol) => protocol == "dynamixel" ? DynamixelTables.ScanBaudRates : FeetechTables.ScanBaudRates;
+
+    private static MotorsBus OpenBus(ParseResult parse)
+    {
+        var protocol = parse.GetValue(Protocol)!;
+        var baud = parse.GetValue(Baud);
+        if (protocol is "feetech" or "dynamixel" && !SupportedBaudRates(protocol).Contains(baud))
+            throw new ArgumentException($"--baudrate {baud}: {protocol} servos do not run at that rate; supported: {string.Join(", ", SupportedBaudRates(protocol).Order())}. `robotactors motors scan --port {parse.GetValue(Port)}` tries them all.");
+        return OpenBusAt(parse);
+    }
+
+    private static MotorsBus OpenBusAt(ParseResult parse) => parse.GetValue(Protocol) switch
     {
         "feetech" => new FeetechBus(SerialTransports.Open(parse.GetValue(Port)!, parse.GetValue(Baud)), [], protocolVersion: FeetechTables.IsScs(ModelOf(parse)) ? 1 : 0),
         "dynamixel" => new DynamixelBus(SerialTransports.Open(parse.GetValue(Port)!, parse.GetValue(Baud)), []),
@@ -51,6 +67,11 @@ public static class MotorsCommand
     internal static int Guard(Func<int> action)
     {
         try { return action(); }
+        catch (CalibrationException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Usage;
+        }
         catch (Exception e) when (e is IOException or ArgumentException or KeyNotFoundException or MotorErrorException or NotSupportedException or InvalidOperationException or InvalidDataException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
@@ -93,6 +114,9 @@ public static class MotorsCommand
                 Console.WriteLine(model is { } m ? $"id={id} model={bus.ModelNameOf(m)} ({m})" : $"id={id} no answer");
                 if (model is null) failures++;
             }
+            if (failures > 0)
+                Console.Error.WriteLine($"hint: nothing answered at {parse.GetValue(Baud)} baud for {failures} id(s): check power and cabling, then run " +
+                                        $"`robotactors motors scan --port {parse.GetValue(Port)} --protocol {parse.GetValue(Protocol)}` to find the servos' ids and baud rate.");
             return failures == 0 ? 0 : 1;
         }));
         return c;

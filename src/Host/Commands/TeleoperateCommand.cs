@@ -4,6 +4,7 @@ using RobotActors.Devices.Kinematics;
 using RobotActors.Devices.Robots;
 using RobotActors.Devices.Safety;
 using RobotActors.Devices.Teleoperators;
+using RobotActors.Host.ConsoleUi;
 
 namespace RobotActors.Host.Commands;
 
@@ -17,7 +18,7 @@ public static class TeleoperateCommand
     public static Command Create()
     {
         var robot = new ArmOptions("robot", required: true);
-        var teleop = new ArmOptions("teleop", required: false);
+        var teleop = new ArmOptions("teleop", required: false, otherTypes: ["gamepad", "keyboard"]);
         var fps = new Option<int>("--fps") { Description = "Control rate.", DefaultValueFactory = _ => 60 };
         var time = new Option<double?>("--teleop_time_s") { Description = "Stop after this many seconds (default: until Ctrl+C)." };
         var maxStep = new Option<double?>("--max_step") { Description = "Safety: largest goal change per tick, in normalized units." };
@@ -26,9 +27,10 @@ public static class TeleoperateCommand
         var frame = new Option<string>("--target_frame_name") { Description = "Gamepad/keyboard: end-effector link.", DefaultValueFactory = _ => "gripper_frame_link" };
         var steps = new Option<string>("--end_effector_step_sizes") { Description = "Gamepad/keyboard: x,y,z metres per tick at full deflection.", DefaultValueFactory = _ => "0.02,0.02,0.02" };
         var bounds = new Option<string>("--end_effector_bounds") { Description = "Gamepad/keyboard: min_x,min_y,min_z,max_x,max_y,max_z in metres.", DefaultValueFactory = _ => "-1,-1,-1,1,1,1" };
+        var display = TerminalDisplay.CreateOption();
         var command = new Command("teleoperate", "Teleoperate a follower arm from a leader arm, a gamepad or the keyboard, with the safety clamp.")
         {
-            fps, time, maxStep, device, urdf, frame, steps, bounds,
+            fps, time, maxStep, device, urdf, frame, steps, bounds, display,
         };
         robot.AddTo(command);
         teleop.AddTo(command);
@@ -68,6 +70,7 @@ public static class TeleoperateCommand
             var duration = parse.GetValue(time) is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             var lastPrint = DateTime.MinValue;
+            var screen = TerminalDisplay.Open(parse.GetValue(display), Console.Out, Console.Error);
             var report = loop.Run(parse.GetValue(fps), duration, stop.Token, (_, sent) =>
             {
                 if (source is IEventTeleoperator events)
@@ -76,6 +79,7 @@ public static class TeleoperateCommand
                         if (on && e != TeleopEvent.IsIntervention) Console.WriteLine($"event: {e.ToLeRobotName()}");
                     if (source is GamepadTeleoperator { ExitRequested: true }) stop.Cancel();
                 }
+                if (screen is not null) { screen.Show(sent); return; } // this robot has no cameras to show yet
                 if (DateTime.UtcNow - lastPrint < TimeSpan.FromSeconds(1)) return;
                 lastPrint = DateTime.UtcNow;
                 Console.WriteLine(string.Join("  ", sent.Select(kv => $"{kv.Key}={kv.Value,7:F1}")));

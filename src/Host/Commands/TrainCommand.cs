@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RobotActors.Datasets.Reading;
 using RobotActors.Policies.Configs;
+using RobotActors.Policies.Torch;
 using RobotActors.Policies.Training;
 using RobotActors.Rl.Data;
 using TorchSharp;
@@ -19,7 +20,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var command = new Command("train", "Train a policy on a LeRobot v3 dataset (LeRobot-style --policy.* overrides are accepted).");
-        var root = new Option<string>("--dataset.root") { Description = "Folder of a LeRobot v3.0 dataset", Required = true };
+        var data = new DatasetOptions();
         var type = new Option<string?>("--policy.type") { Description = "Policy type (see `robotactors policies list`)" };
         var path = new Option<string?>("--policy.path") { Description = "Fine-tune this pretrained policy folder (config.json, model.safetensors) instead of starting from --policy.type" };
         var steps = new Option<long>("--steps") { Description = "Total optimization steps", DefaultValueFactory = _ => 100_000 };
@@ -31,8 +32,12 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from OUTPUT/checkpoints/last: weights, optimizer and step" };
         var threads = new Option<int>("--num_threads") { Description = "Torch CPU threads (0 = default)" };
         var plugins = PluginOption.Create();
-        foreach (var o in new Option[] { root, type, path, steps, batch, output, saveFreq, logFreq, seed, resume, threads, plugins }) command.Add(o);
+        data.AddTo(command);
+        foreach (var o in new Option[] { type, path, steps, batch, output, saveFreq, logFreq, seed, resume, threads, plugins }) command.Add(o);
         command.TreatUnmatchedTokensAsErrors = false;
+        CliHelp.DescribeExtraArguments(command, "[--policy.<field>=<value> ...]", "Policy fields",
+            "--policy.<field>=<value>  any field of the policy's config.json (LeRobot's names), e.g. --policy.actor_lr=1e-4,\n" +
+            "                          --policy.critic_network_kwargs.hidden_dims=[64,64]; each is checked against its range");
 
         command.SetAction(parseResult =>
         {
@@ -63,21 +68,40 @@ public static class TrainCommand
                 var config = pretrained is not null ? PreTrainedConfig.LoadForFineTuning(pretrained, overrides)
                     : policyType is not null ? PreTrainedConfig.Create(policyType, overrides)
                     : null;
+                if (config is not null && TorchDevices.Unavailable(config.Device) is { } unavailable)
+                    throw new TrainSettingsException($"{(overrides.ContainsKey("device") ? "--policy.device" : "the policy's device")}: {unavailable}");
                 var outputDir = parseResult.GetValue(output)
                     ?? Path.Combine("outputs", "train", $"{DateTime.Now:yyyy-MM-dd_HH-mm-ss}_{config?.Type ?? "resume"}");
-                var datasetRoot = parseResult.GetValue(root)!;
-                var dataset = new LeRobotPolicyDataset(LeRobotDataset.Open(datasetRoot));
+                // A resumed run keeps its own settings (train_config.json); only what is typed here replaces them.
+                var given = new[] { ("steps", (Option)steps), ("batch_size", batch), ("save_freq", saveFreq), ("log_freq", logFreq), ("seed", seed) }
+                    .Where(o => parseResult.GetResult(o.Item2) is { Implicit: false }).Select(o => o.Item1).ToHashSet();
                 var options = new TrainOptions
                 {
                     OutputDir = outputDir, Steps = parseResult.GetValue(steps), BatchSize = parseResult.GetValue(batch),
                     SaveFreq = parseResult.GetValue(saveFreq), LogFreq = parseResult.GetValue(logFreq), Seed = parseResult.GetValue(seed),
-                    Resume = isResume, DatasetRoot = Path.GetFullPath(datasetRoot),
+                    Resume = isResume, ResumeOverrides = given, DatasetRepoId = data.RepoIdOf(parseResult),
+                    DatasetRoot = isResume && !data.IsGiven(parseResult) ? null : Path.GetFullPath(data.Resolve(parseResult)),
                 };
+                if (isResume) options = TrainResume.Resolve(options).Options;
+                PolicyTrainer.CheckOptions(options);
+                var datasetRoot = options.DatasetRoot
+                    ?? throw new TrainSettingsException($"the run in {outputDir} does not record its dataset; give --dataset.root or --dataset.repo_id");
+                var lerobot = LeRobotDataset.Open(datasetRoot);
+                // Before anything is built: a shape in info.json that the stats or the rows disagree with would
+                // otherwise surface as a libtorch reshape error in the first batch.
+                lerobot.CheckShapesAsync().GetAwaiter().GetResult();
+                var dataset = new LeRobotPolicyDataset(lerobot);
                 var result = new PolicyTrainer(Console.WriteLine).Run(config, dataset, options);
                 Console.WriteLine($"Done: step {result.Step}, last checkpoint {result.LastCheckpoint}");
                 return 0;
             }
-            catch (Exception e) when (e is PolicyConfigException or ArgumentException or InvalidOperationException
+            catch (Exception e) when (e is PolicyConfigException or ArgumentException)
+            {
+                // Settings, flags and config fields: nothing was started.
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is InvalidOperationException
                                           or IOException or InvalidDataException or KeyNotFoundException
                                           or RobotActors.Datasets.DatasetFormatException)
             {

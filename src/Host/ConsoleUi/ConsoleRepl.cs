@@ -36,7 +36,7 @@ public sealed class ConsoleRepl(ConsoleConnection connection)
                         return ExitCodes.Ok;
                     case "help":
                         catalog = await connection.DescribeAsync();
-                        PrintHelp(catalog, words.Skip(1).ToList());
+                        PrintHelp(catalog, words.Skip(1).ToList(), interactive: true);
                         break;
                     case "history":
                         for (var i = 0; i < editor.History.Count; i++) Console.WriteLine($"{i + 1,5}  {editor.History[i]}");
@@ -54,7 +54,8 @@ public sealed class ConsoleRepl(ConsoleConnection connection)
         return ExitCodes.Ok;
     }
 
-    private static void PrintHelp(CommandCatalog catalog, IReadOnlyList<string> topic)
+    /// <summary>The node's commands (or one of them), from its catalog; the same in one-shot and interactive mode. False for an unknown topic.</summary>
+    internal static bool PrintHelp(CommandCatalog catalog, IReadOnlyList<string> topic, bool interactive)
     {
         if (topic.Count > 0)
         {
@@ -63,17 +64,23 @@ public sealed class ConsoleRepl(ConsoleConnection connection)
             if (found is null)
             {
                 Console.WriteLine($"No command '{name}' on this node. Type 'help' for the list.");
-                return;
+                return false;
             }
             Console.WriteLine($"{found.Usage}\n  {found.Summary}");
             foreach (var a in found.Arguments) Console.WriteLine($"  {a.Name,-14} {(a.Required ? "" : "(optional) ")}{a.Help}");
             if (found.Actuates) Console.WriteLine("  Moves hardware: refused if it reaches the node late.");
-            return;
+            return true;
         }
         Console.WriteLine($"Commands served by {catalog.Node}:");
         foreach (var c in catalog.Commands) Console.WriteLine($"  {c.Usage,-34} {c.Summary}");
+        if (!interactive)
+        {
+            Console.WriteLine("Run one with `robotactors console --contact HOST:PORT <command>`, or leave out the command for the interactive prompt.");
+            return true;
+        }
         Console.WriteLine("Console commands:");
         foreach (var (name, help) in LocalCommands) Console.WriteLine($"  {name,-34} {help}");
+        return true;
     }
 
     /// <summary>Splits a line into words; double quotes group words with spaces.</summary>

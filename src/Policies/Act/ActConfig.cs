@@ -27,8 +27,8 @@ public sealed class ActConfig : PreTrainedConfig
         };
     }
 
-    public int ChunkSize { get; set; } = 100;
-    public int NActionSteps { get; set; } = 100;
+    [ConfigRange(">= 1")] public int ChunkSize { get; set; } = 100;
+    [ConfigRange(">= 1")] public int NActionSteps { get; set; } = 100;
     public string VisionBackbone { get; set; } = "resnet18";
 
     /// <summary>
@@ -38,25 +38,25 @@ public sealed class ActConfig : PreTrainedConfig
     public string? PretrainedBackboneWeights { get; set; } = TorchvisionImageNetWeights;
     public bool ReplaceFinalStrideWithDilation { get; set; }
     public bool PreNorm { get; set; }
-    public int DimModel { get; set; } = 512;
-    public int NHeads { get; set; } = 8;
-    public int DimFeedforward { get; set; } = 3200;
+    [ConfigRange(">= 1")] public int DimModel { get; set; } = 512;
+    [ConfigRange(">= 1")] public int NHeads { get; set; } = 8;
+    [ConfigRange(">= 1")] public int DimFeedforward { get; set; } = 3200;
     public string FeedforwardActivation { get; set; } = "relu";
-    public int NEncoderLayers { get; set; } = 4;
+    [ConfigRange(">= 1")] public int NEncoderLayers { get; set; } = 4;
 
     /// <summary>1, as LeRobot: the original ACT's 7-layer decoder only ever used its first layer.</summary>
-    public int NDecoderLayers { get; set; } = 1;
+    [ConfigRange(">= 1")] public int NDecoderLayers { get; set; } = 1;
     public bool UseVae { get; set; } = true;
-    public int LatentDim { get; set; } = 32;
-    public int NVaeEncoderLayers { get; set; } = 4;
+    [ConfigRange(">= 1")] public int LatentDim { get; set; } = 32;
+    [ConfigRange(">= 1")] public int NVaeEncoderLayers { get; set; } = 4;
 
     /// <summary>Temporal ensembling weight decay (the original ACT uses 0.01); null turns it off. Needs n_action_steps = 1.</summary>
     public double? TemporalEnsembleCoeff { get; set; }
-    public double Dropout { get; set; } = 0.1;
-    public double KlWeight { get; set; } = 10.0;
-    public double OptimizerLr { get; set; } = 1e-5;
-    public double OptimizerWeightDecay { get; set; } = 1e-4;
-    public double OptimizerLrBackbone { get; set; } = 1e-5;
+    [ConfigRange("[0, 1)")] public double Dropout { get; set; } = 0.1;
+    [ConfigRange(">= 0")] public double KlWeight { get; set; } = 10.0;
+    [ConfigRange("> 0")] public double OptimizerLr { get; set; } = 1e-5;
+    [ConfigRange(">= 0")] public double OptimizerWeightDecay { get; set; } = 1e-4;
+    [ConfigRange(">= 0")] public double OptimizerLrBackbone { get; set; } = 1e-5;
 
     [JsonIgnore] public override IReadOnlyList<int>? ActionDeltaIndices => Enumerable.Range(0, ChunkSize).ToList();
 

@@ -13,7 +13,7 @@ public abstract class PreTrainedConfig
 {
     public const string ConfigFileName = "config.json";
 
-    public int NObsSteps { get; set; } = 1;
+    [ConfigRange(">= 1")] public int NObsSteps { get; set; } = 1;
     public Dictionary<string, PolicyFeature> InputFeatures { get; set; } = new();
     public Dictionary<string, PolicyFeature> OutputFeatures { get; set; } = new();
     public string? Device { get; set; } = "cpu";
@@ -121,7 +121,7 @@ public abstract class PreTrainedConfig
         JsonObject node;
         try
         {
-            node = JsonNode.Parse(json) as JsonObject ?? throw new PolicyConfigException($"{source}: expected a JSON object");
+            node = JsonNode.Parse(ConfigJson.QuoteNamedFloats(json)) as JsonObject ?? throw new PolicyConfigException($"{source}: expected a JSON object");
         }
         catch (JsonException e)
         {
@@ -139,16 +139,28 @@ public abstract class PreTrainedConfig
     private static PreTrainedConfig FromNode(string type, JsonObject node, IEnumerable<KeyValuePair<string, string>>? overrides, string source)
     {
         var cls = PolicyConfigRegistry.Get(type);
+        var overridden = overrides?.Select(o => o.Key).ToList() ?? [];
         if (overrides is not null) ConfigJson.ApplyOverrides(node, overrides);
+        // A field the user set on the command line is named as they typed it; any other by the file it came from.
+        string Describe(string path) =>
+            overridden.FirstOrDefault(k => path == k || path.StartsWith(k + ".", StringComparison.Ordinal) || path.StartsWith(k + "[", StringComparison.Ordinal)) is not null
+                ? "--policy." + path
+                : $"{source}: {path}";
+        PreTrainedConfig config;
         try
         {
-            return (PreTrainedConfig)(node.Deserialize(cls, ConfigJson.Options)
+            config = (PreTrainedConfig)(node.Deserialize(cls, ConfigJson.Options)
                 ?? throw new PolicyConfigException($"{source}: config is null"));
         }
         catch (JsonException e)
         {
-            throw new PolicyConfigException($"{source}: invalid '{type}' config at {e.Path ?? "$"}: {e.Message}");
+            var path = ConfigJson.FieldPath(e.Path);
+            if (path.Length == 0)
+                throw new PolicyConfigException($"{source}: invalid '{type}' config: {ConfigJson.Explain(e)}");
+            throw new PolicyConfigException($"{Describe(path)}: {ConfigJson.Explain(e, ConfigJson.Find(node, path))}");
         }
+        ConfigRanges.Check(config, Describe);
+        return config;
     }
 
     public void Save(string directory)

@@ -26,46 +26,46 @@ public sealed class DiffusionConfig : PreTrainedConfig
         };
     }
 
-    public int Horizon { get; set; } = 64;
-    public int NActionSteps { get; set; } = 32;
+    [ConfigRange(">= 1")] public int Horizon { get; set; } = 64;
+    [ConfigRange(">= 1")] public int NActionSteps { get; set; } = 32;
 
     /// <summary>Frames at each episode's end that training does not sample (the original implementation's 7).</summary>
-    public int DropNLastFrames { get; set; } = 7;
+    [ConfigRange(">= 0")] public int DropNLastFrames { get; set; } = 7;
     public string VisionBackbone { get; set; } = "resnet18";
-    public int[]? ResizeShape { get; set; }
-    public double CropRatio { get; set; } = 1.0;
-    public int[]? CropShape { get; set; }
+    [ConfigRange(">= 1")] public int[]? ResizeShape { get; set; }
+    [ConfigRange("(0, 1]")] public double CropRatio { get; set; } = 1.0;
+    [ConfigRange(">= 1")] public int[]? CropShape { get; set; }
     public bool CropIsRandom { get; set; } = true;
 
     /// <summary>A safetensors file of torchvision ResNet weights, or null; LeRobot's default (torchvision's download name) leaves the backbone random here.</summary>
     public string? PretrainedBackboneWeights { get; set; } = Act.ActConfig.TorchvisionImageNetWeights;
     public bool UseGroupNorm { get; set; }
-    public int SpatialSoftmaxNumKeypoints { get; set; } = 32;
+    [ConfigRange(">= 1")] public int SpatialSoftmaxNumKeypoints { get; set; } = 32;
     public bool UseSeparateRgbEncoderPerCamera { get; set; } = true;
-    public int[] DownDims { get; set; } = [512, 1024, 2048];
-    public int KernelSize { get; set; } = 5;
-    public int NGroups { get; set; } = 8;
-    public int DiffusionStepEmbedDim { get; set; } = 128;
+    [ConfigRange(">= 1")] public int[] DownDims { get; set; } = [512, 1024, 2048];
+    [ConfigRange(">= 1")] public int KernelSize { get; set; } = 5;
+    [ConfigRange(">= 1")] public int NGroups { get; set; } = 8;
+    [ConfigRange(">= 4")] public int DiffusionStepEmbedDim { get; set; } = 128;
     public bool UseFilmScaleModulation { get; set; } = true;
     public bool GradientCheckpointing { get; set; }
     public string NoiseSchedulerType { get; set; } = "DDPM";
-    public int NumTrainTimesteps { get; set; } = 100;
+    [ConfigRange(">= 1")] public int NumTrainTimesteps { get; set; } = 100;
     public string BetaSchedule { get; set; } = "squaredcos_cap_v2";
-    public double BetaStart { get; set; } = 0.0001;
-    public double BetaEnd { get; set; } = 0.02;
+    [ConfigRange("(0, 1)")] public double BetaStart { get; set; } = 0.0001;
+    [ConfigRange("(0, 1)")] public double BetaEnd { get; set; } = 0.02;
     public string PredictionType { get; set; } = "epsilon";
     public bool ClipSample { get; set; } = true;
-    public double ClipSampleRange { get; set; } = 1.0;
-    public int? NumInferenceSteps { get; set; }
+    [ConfigRange("> 0")] public double ClipSampleRange { get; set; } = 1.0;
+    [ConfigRange(">= 1")] public int? NumInferenceSteps { get; set; }
     public bool CompileModel { get; set; }
     public string CompileMode { get; set; } = "reduce-overhead";
     public bool DoMaskLossForPadding { get; set; }
-    public double OptimizerLr { get; set; } = 1e-4;
-    public double[] OptimizerBetas { get; set; } = [0.95, 0.999];
-    public double OptimizerEps { get; set; } = 1e-8;
-    public double OptimizerWeightDecay { get; set; } = 1e-6;
+    [ConfigRange("> 0")] public double OptimizerLr { get; set; } = 1e-4;
+    [ConfigRange("[0, 1)")] public double[] OptimizerBetas { get; set; } = [0.95, 0.999];
+    [ConfigRange("> 0")] public double OptimizerEps { get; set; } = 1e-8;
+    [ConfigRange(">= 0")] public double OptimizerWeightDecay { get; set; } = 1e-6;
     public string SchedulerName { get; set; } = "cosine";
-    public int SchedulerWarmupSteps { get; set; } = 500;
+    [ConfigRange(">= 0")] public int SchedulerWarmupSteps { get; set; } = 500;
 
     [JsonIgnore] public override IReadOnlyList<int>? ObservationDeltaIndices => Enumerable.Range(1 - NObsSteps, NObsSteps).ToList();
     [JsonIgnore] public override IReadOnlyList<int>? ActionDeltaIndices => Enumerable.Range(1 - NObsSteps, Horizon).ToList();
@@ -104,7 +104,8 @@ public sealed class DiffusionConfig : PreTrainedConfig
         if (!Diffusion.NoiseScheduler.BetaSchedules.Contains(BetaSchedule)) Fail($"beta_schedule='{BetaSchedule}' must be one of {string.Join(", ", Diffusion.NoiseScheduler.BetaSchedules)}");
         if (!VisionBackbone.StartsWith("resnet", StringComparison.Ordinal) || !ResNet.SupportedNames.Contains(VisionBackbone))
             Fail($"vision_backbone='{VisionBackbone}' is not available; use one of {string.Join(", ", ResNet.SupportedNames)}");
-        if (NObsSteps < 1) Fail($"n_obs_steps={NObsSteps} must be at least 1");
+        if (!DiffuserSchedulerConfig.Names.Contains(SchedulerName))
+            Fail($"scheduler_name='{SchedulerName}' must be one of {string.Join(", ", DiffuserSchedulerConfig.Names)}");
         if (DownDims.Length == 0) Fail("down_dims must list at least one U-Net stage");
         var factor = 1 << DownDims.Length;
         if (Horizon % factor != 0)

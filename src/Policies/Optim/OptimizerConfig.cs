@@ -1,3 +1,4 @@
+using RobotActors.Policies.Configs;
 using TorchSharp.Modules;
 using System.Text.Json.Serialization;
 using static TorchSharp.torch;
@@ -12,9 +13,10 @@ namespace RobotActors.Policies.Optim;
 [JsonDerivedType(typeof(MultiAdamConfig), "multi_adam")]
 public abstract class OptimizerConfig
 {
-    public double Lr { get; set; } = 1e-3;
-    public double WeightDecay { get; set; }
-    public double GradClipNorm { get; set; } = 10.0;
+    [ConfigRange("> 0")] public double Lr { get; set; } = 1e-3;
+    [ConfigRange(">= 0")] public double WeightDecay { get; set; }
+    /// <summary>0 turns clipping off.</summary>
+    [ConfigRange(">= 0")] public double GradClipNorm { get; set; } = 10.0;
 
     /// <summary>
     /// Builds the optimizers for the named parameter groups a policy returns. Single-optimizer presets keep
@@ -39,8 +41,8 @@ public abstract class OptimizerConfig
 
 public class AdamConfig : OptimizerConfig
 {
-    public double[] Betas { get; set; } = [0.9, 0.999];
-    public double Eps { get; set; } = 1e-8;
+    [ConfigRange("[0, 1)")] public double[] Betas { get; set; } = [0.9, 0.999];
+    [ConfigRange("> 0")] public double Eps { get; set; } = 1e-8;
 
     public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups, IReadOnlyDictionary<string, double>? groupLearningRates = null) =>
         Single(new AdamOptimizer(ParamGroups(groups, groupLearningRates), Betas[0], Betas[1], Eps, WeightDecay, decoupled: false, GradClipNorm));
@@ -50,8 +52,8 @@ public sealed class AdamWConfig : OptimizerConfig
 {
     public AdamWConfig() => WeightDecay = 1e-2;
 
-    public double[] Betas { get; set; } = [0.9, 0.999];
-    public double Eps { get; set; } = 1e-8;
+    [ConfigRange("[0, 1)")] public double[] Betas { get; set; } = [0.9, 0.999];
+    [ConfigRange("> 0")] public double Eps { get; set; } = 1e-8;
 
     public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups, IReadOnlyDictionary<string, double>? groupLearningRates = null) =>
         Single(new AdamOptimizer(ParamGroups(groups, groupLearningRates), Betas[0], Betas[1], Eps, WeightDecay, decoupled: true, GradClipNorm));
@@ -59,8 +61,8 @@ public sealed class AdamWConfig : OptimizerConfig
 
 public sealed class SgdConfig : OptimizerConfig
 {
-    public double Momentum { get; set; }
-    public double Dampening { get; set; }
+    [ConfigRange(">= 0")] public double Momentum { get; set; }
+    [ConfigRange("[0, 1]")] public double Dampening { get; set; }
     public bool Nesterov { get; set; }
 
     public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups, IReadOnlyDictionary<string, double>? groupLearningRates = null) =>
@@ -74,10 +76,10 @@ public sealed class MultiAdamConfig : OptimizerConfig
 
     public sealed class AdamGroup
     {
-        public double? Lr { get; set; }
-        public double[]? Betas { get; set; }
-        public double Eps { get; set; } = 1e-5;
-        public double? WeightDecay { get; set; }
+        [ConfigRange("> 0")] public double? Lr { get; set; }
+        [ConfigRange("[0, 1)")] public double[]? Betas { get; set; }
+        [ConfigRange("> 0")] public double Eps { get; set; } = 1e-5;
+        [ConfigRange(">= 0")] public double? WeightDecay { get; set; }
     }
 
     public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups, IReadOnlyDictionary<string, double>? groupLearningRates = null)

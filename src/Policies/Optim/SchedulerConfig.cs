@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RobotActors.Policies.Configs;
 
 namespace RobotActors.Policies.Optim;
 
@@ -13,7 +14,7 @@ namespace RobotActors.Policies.Optim;
 [JsonDerivedType(typeof(DiffuserSchedulerConfig), "diffuser")]
 public abstract class SchedulerConfig
 {
-    public int? NumWarmupSteps { get; set; }
+    [ConfigRange(">= 0")] public int? NumWarmupSteps { get; set; }
 
     public abstract double Factor(long step, long totalSteps);
 
@@ -33,9 +34,9 @@ public sealed class CosineDecayWithWarmupSchedulerConfig : SchedulerConfig
 {
     public CosineDecayWithWarmupSchedulerConfig() => NumWarmupSteps = 1000;
 
-    public int NumDecaySteps { get; set; } = 30_000;
-    public double PeakLr { get; set; } = 2.5e-5;
-    public double DecayLr { get; set; } = 2.5e-6;
+    [ConfigRange(">= 1")] public int NumDecaySteps { get; set; } = 30_000;
+    [ConfigRange("> 0")] public double PeakLr { get; set; } = 2.5e-5;
+    [ConfigRange(">= 0")] public double DecayLr { get; set; } = 2.5e-6;
 
     public override double Factor(long step, long totalSteps)
     {

@@ -19,6 +19,8 @@ public sealed class DeviceProcessorStep : IProcessorStep
     {
         if (floatDtype is not null && !FloatTypes.ContainsKey(floatDtype))
             throw new ArgumentException($"float_dtype '{floatDtype}' is not one of {string.Join(", ", FloatTypes.Keys)}");
+        // A pipeline saved elsewhere may name a device this build lacks; say so now rather than deep in libtorch at the first batch.
+        RobotActors.Policies.Torch.TorchDevices.Require(device, "device_processor");
         DeviceName = device;
         FloatDtype = floatDtype;
     }

@@ -12,20 +12,20 @@ public sealed class RewardClassifierConfig : PreTrainedConfig
         NormalizationMapping = new() { ["VISUAL"] = NormalizationMode.MeanStd };
     }
 
-    public int NumClasses { get; set; } = 2;
-    public int HiddenDim { get; set; } = 256;
-    public int LatentDim { get; set; } = 256;
-    public int ImageEmbeddingPoolingDim { get; set; } = 8;
-    public double DropoutRate { get; set; } = 0.1;
+    [ConfigRange(">= 2")] public int NumClasses { get; set; } = 2;
+    [ConfigRange(">= 1")] public int HiddenDim { get; set; } = 256;
+    [ConfigRange(">= 1")] public int LatentDim { get; set; } = 256;
+    [ConfigRange(">= 1")] public int ImageEmbeddingPoolingDim { get; set; } = 8;
+    [ConfigRange("[0, 1)")] public double DropoutRate { get; set; } = 0.1;
 
     /// <summary>A pretrained backbone name (LeRobot: "helper2424/resnet10"); null selects the built-in 4-conv CNN.</summary>
     public string? ModelName { get; set; }
     public string ModelType { get; set; } = "cnn";
-    public int NumCameras { get; set; } = 2;
-    public int ImageEncoderHiddenDim { get; set; } = 32;
-    public double LearningRate { get; set; } = 1e-4;
-    public double WeightDecay { get; set; } = 0.01;
-    public double GradClipNorm { get; set; } = 1.0;
+    [ConfigRange(">= 1")] public int NumCameras { get; set; } = 2;
+    [ConfigRange(">= 1")] public int ImageEncoderHiddenDim { get; set; } = 32;
+    [ConfigRange("> 0")] public double LearningRate { get; set; } = 1e-4;
+    [ConfigRange(">= 0")] public double WeightDecay { get; set; } = 0.01;
+    [ConfigRange(">= 0")] public double GradClipNorm { get; set; } = 1.0;
 
     public bool IsBinary => NumClasses == 2;
 

@@ -22,30 +22,30 @@ public sealed class SacConfig : PreTrainedConfig
     public string StorageDevice { get; set; } = "cpu";
     public string? VisionEncoderName { get; set; }
     public bool FreezeVisionEncoder { get; set; } = true;
-    public int ImageEncoderHiddenDim { get; set; } = 32;
+    [ConfigRange(">= 1")] public int ImageEncoderHiddenDim { get; set; } = 32;
     public bool SharedEncoder { get; set; } = true;
-    public int? NumDiscreteActions { get; set; }
-    public int ImageEmbeddingPoolingDim { get; set; } = 8;
-    public int OnlineSteps { get; set; } = 1_000_000;
-    public int OnlineBufferCapacity { get; set; } = 100_000;
-    public int OfflineBufferCapacity { get; set; } = 100_000;
+    [ConfigRange(">= 0")] public int? NumDiscreteActions { get; set; }
+    [ConfigRange(">= 1")] public int ImageEmbeddingPoolingDim { get; set; } = 8;
+    [ConfigRange(">= 1")] public int OnlineSteps { get; set; } = 1_000_000;
+    [ConfigRange(">= 1")] public int OnlineBufferCapacity { get; set; } = 100_000;
+    [ConfigRange(">= 1")] public int OfflineBufferCapacity { get; set; } = 100_000;
     public bool AsyncPrefetch { get; set; }
-    public int OnlineStepBeforeLearning { get; set; } = 100;
-    public int PolicyUpdateFreq { get; set; } = 1;
-    public double Discount { get; set; } = 0.99;
-    public double TemperatureInit { get; set; } = 1.0;
-    public int NumCritics { get; set; } = 2;
-    public int? NumSubsampleCritics { get; set; }
-    public double CriticLr { get; set; } = 3e-4;
-    public double ActorLr { get; set; } = 3e-4;
-    public double TemperatureLr { get; set; } = 3e-4;
-    public double CriticTargetUpdateWeight { get; set; } = 0.005;
-    public int UtdRatio { get; set; } = 1;
-    public int StateEncoderHiddenDim { get; set; } = 256;
-    public int LatentDim { get; set; } = 256;
+    [ConfigRange(">= 0")] public int OnlineStepBeforeLearning { get; set; } = 100;
+    [ConfigRange(">= 1")] public int PolicyUpdateFreq { get; set; } = 1;
+    [ConfigRange("(0, 1]")] public double Discount { get; set; } = 0.99;
+    [ConfigRange("> 0")] public double TemperatureInit { get; set; } = 1.0;
+    [ConfigRange(">= 1")] public int NumCritics { get; set; } = 2;
+    [ConfigRange(">= 1")] public int? NumSubsampleCritics { get; set; }
+    [ConfigRange("> 0")] public double CriticLr { get; set; } = 3e-4;
+    [ConfigRange("> 0")] public double ActorLr { get; set; } = 3e-4;
+    [ConfigRange("> 0")] public double TemperatureLr { get; set; } = 3e-4;
+    [ConfigRange("(0, 1]")] public double CriticTargetUpdateWeight { get; set; } = 0.005;
+    [ConfigRange(">= 1")] public int UtdRatio { get; set; } = 1;
+    [ConfigRange(">= 1")] public int StateEncoderHiddenDim { get; set; } = 256;
+    [ConfigRange(">= 1")] public int LatentDim { get; set; } = 256;
     public double? TargetEntropy { get; set; }
     public bool UseBackupEntropy { get; set; } = true;
-    public double GradClipNorm { get; set; } = 40.0;
+    [ConfigRange(">= 0")] public double GradClipNorm { get; set; } = 40.0;
     public NetworkKwargs CriticNetworkKwargs { get; set; } = new();
     public NetworkKwargs ActorNetworkKwargs { get; set; } = new();
     public PolicyKwargsConfig PolicyKwargs { get; set; } = new();
@@ -102,6 +102,8 @@ public sealed class SacConfig : PreTrainedConfig
         if (NumSubsampleCritics is { } k && (k < 1 || k > NumCritics))
             throw new PolicyConfigException($"sac: num_subsample_critics={k} must be between 1 and num_critics={NumCritics}");
         if (UtdRatio < 1 || PolicyUpdateFreq < 1) throw new PolicyConfigException("sac: utd_ratio and policy_update_freq must be at least 1");
+        if (PolicyKwargs.StdMin >= PolicyKwargs.StdMax)
+            throw new PolicyConfigException($"sac: policy_kwargs.std_min={PolicyKwargs.StdMin} must be below policy_kwargs.std_max={PolicyKwargs.StdMax}");
         if (VisionEncoderName is not null && !IsResNet10(VisionEncoderName))
             throw new PolicyConfigException($"sac: vision_encoder_name '{VisionEncoderName}' is not available; use null for the default 4-conv encoder or \"resnet10\" for the ResNet-10 backbone");
         if (VisionEncoderName == PretrainedResNet10)
@@ -111,7 +113,7 @@ public sealed class SacConfig : PreTrainedConfig
 
 public sealed class NetworkKwargs
 {
-    public int[] HiddenDims { get; set; } = [256, 256];
+    [ConfigRange(">= 1")] public int[] HiddenDims { get; set; } = [256, 256];
     public bool ActivateFinal { get; set; } = true;
     public string? FinalActivation { get; set; }
 }
@@ -119,17 +121,17 @@ public sealed class NetworkKwargs
 public sealed class PolicyKwargsConfig
 {
     public bool UseTanhSquash { get; set; } = true;
-    public double StdMin { get; set; } = 1e-5;
-    public double StdMax { get; set; } = 10.0;
-    public double InitFinal { get; set; } = 0.05;
+    [ConfigRange("> 0")] public double StdMin { get; set; } = 1e-5;
+    [ConfigRange("> 0")] public double StdMax { get; set; } = 10.0;
+    [ConfigRange("> 0")] public double InitFinal { get; set; } = 0.05;
 }
 
 public sealed class ActorLearnerConfig
 {
     public string LearnerHost { get; set; } = "127.0.0.1";
-    public int LearnerPort { get; set; } = 50051;
-    public double PolicyParametersPushFrequency { get; set; } = 4;
-    public double QueueGetTimeout { get; set; } = 2;
+    [ConfigRange("[1, 65535]")] public int LearnerPort { get; set; } = 50051;
+    [ConfigRange("> 0")] public double PolicyParametersPushFrequency { get; set; } = 4;
+    [ConfigRange("> 0")] public double QueueGetTimeout { get; set; } = 2;
 }
 
 public sealed class ConcurrencyConfig

@@ -85,6 +85,10 @@ public static class Checkpoints
         return Directory.Exists(link) ? link : null;
     }
 
+    /// <summary>The step folder a checkpoint path (possibly the "last" link) stands for, as a full path.</summary>
+    public static string Resolve(string checkpoint) =>
+        new DirectoryInfo(checkpoint).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(checkpoint);
+
     public static long ReadStep(string checkpoint) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, TrainingStateDir, TrainingStepFile)))!["step"]!.GetValue<long>();
 

@@ -16,13 +16,18 @@ namespace RobotActors.Policies.Training;
 /// </summary>
 public sealed class PolicyTrainer(Action<string> report)
 {
-    public sealed record Result(long Step, string? LastCheckpoint, IReadOnlyDictionary<string, double> LastMetrics);
+    public sealed record Result(long Step, string? LastCheckpoint, IReadOnlyDictionary<string, double> LastMetrics)
+    {
+        /// <summary>OUTPUT/metrics.jsonl: the metrics of every logged step.</summary>
+        public string? MetricsFile { get; init; }
+        /// <summary>OUTPUT/loss_curves.png, redrawn at each checkpoint.</summary>
+        public string? LossPlot { get; init; }
+    }
 
     /// <summary>Trains; on resume the config comes from the last checkpoint and <paramref name="config"/> may be null.</summary>
     public Result Run(PreTrainedConfig? config, IPolicyDataset dataset, TrainOptions options)
     {
-        if (options.Steps < 1) throw new ArgumentException("--steps must be at least 1");
-        if (options.BatchSize < 1) throw new ArgumentException("--batch_size must be at least 1");
+        CheckOptions(options);
         if (dataset.Count < 2) throw new ArgumentException($"the dataset has {dataset.Count} frames; training needs at least 2");
 
         PreTrainedPolicy policy;
@@ -31,8 +36,9 @@ public sealed class PolicyTrainer(Action<string> report)
         var last = Checkpoints.Last(options.OutputDir);
         if (options.Resume)
         {
-            if (last is null)
-                throw new InvalidOperationException($"--resume was given but {Path.Combine(options.OutputDir, Checkpoints.CheckpointsDir, Checkpoints.LastLink)} does not exist");
+            var resumed = TrainResume.Resolve(options);
+            (options, last) = (resumed.Options, resumed.Checkpoint);
+            CheckOptions(options);
             var model = Path.Combine(last, Checkpoints.PretrainedModelDir);
             // LeRobot's resume rebuilds a fresh policy and loses the weights; here they are loaded.
             config = PreTrainedConfig.Load(model);
@@ -40,16 +46,9 @@ public sealed class PolicyTrainer(Action<string> report)
             policy = loaded.Policy;
             pre = loaded.Pre ?? throw new InvalidDataException($"{model} lacks policy_preprocessor.json");
             post = loaded.Post ?? throw new InvalidDataException($"{model} lacks policy_postprocessor.json");
-            step = Checkpoints.ReadStep(last);
-            // The seed and batch size are part of the run: batches after the resume must be the ones the
-            // uninterrupted run would have drawn. --steps may extend the run.
-            var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(model, Checkpoints.TrainConfigFile)))!;
-            options = options with
-            {
-                Seed = saved["seed"]!.GetValue<int>(),
-                BatchSize = saved["batch_size"]!.GetValue<int>(),
-            };
-            report($"Resuming from {Path.GetFullPath(last)} at step {step} (seed {options.Seed}, batch {options.BatchSize} from its train_config.json)");
+            step = resumed.Step;
+            report($"Resuming from {Path.GetFullPath(last)} at step {step} (seed {options.Seed}, batch {options.BatchSize} from its train_config.json; " +
+                   $"steps {options.Steps}, log_freq {options.LogFreq}, save_freq {options.SaveFreq})");
         }
         else
         {
@@ -69,6 +68,8 @@ public sealed class PolicyTrainer(Action<string> report)
 
         var optimizerConfig = config.GetOptimizerPreset();
         var scheduler = config.GetSchedulerPreset();
+        ConfigRanges.Check(optimizerConfig, p => "optimizer." + p);
+        if (scheduler is not null) ConfigRanges.Check(scheduler, p => "scheduler." + p);
         var optimizers = policy.MakeOptimizers(optimizerConfig);
         var baseRates = optimizers.ByName.ToDictionary(kv => kv.Key, kv => kv.Value.LearningRate);
         if (options.Resume) Checkpoints.LoadOptimizerState(last!, optimizers);
@@ -76,7 +77,12 @@ public sealed class PolicyTrainer(Action<string> report)
 
         var sampler = new FrameSampler(dataset, DeltaIndices.For(config, dataset.Features.Keys), config.SamplerDropLastFrames);
         foreach (var warning in config.Warnings()) report($"warning: {warning}");
+        if (UnusedFeatures(config, dataset) is { Count: > 0 } unused)
+            report($"note: the policy does not use these dataset features: {string.Join(", ", unused)} " +
+                   $"(its input_features: {string.Join(", ", config.InputFeatures.Keys.Order(StringComparer.Ordinal))})");
         report($"Training '{config.Type}' on {dataset.Count} frames: {policy.parameters().Sum(p => p.numel())} parameters, steps {step}→{options.Steps}, batch {options.BatchSize}");
+        var metricsLog = new TrainingMetricsLog(options.OutputDir);
+        metricsLog.TruncateAfter(step);
         var clock = Stopwatch.StartNew();
         var startStep = step;
         Dictionary<string, double> metrics = new();
@@ -92,17 +98,55 @@ public sealed class PolicyTrainer(Action<string> report)
                     opt.LearningRate = baseRates[name] * scheduler.Factor(step, options.Steps);
             metrics = policy.TrainStep(() => TrainingBatches.Make(policy, pre, dataset, sampler.DeltaIndices, sampler.Draw(options.BatchSize, rng)), optimizers, step);
             step++;
+            // A non-finite loss has already poisoned the weights in memory: stop before they are saved.
+            if (metrics.Where(kv => !double.IsFinite(kv.Value)).OrderBy(kv => kv.Key.Contains("loss", StringComparison.Ordinal) ? 0 : 1)
+                    .ThenBy(kv => kv.Key, StringComparer.Ordinal).FirstOrDefault() is { Key: not null } bad)
+                throw new TrainingDivergedException(bad.Key, bad.Value, step, lastCheckpoint);
 
             if (step % options.LogFreq == 0 || step == options.Steps)
+            {
                 report(Progress(step, options.Steps, startStep, clock.Elapsed, metrics));
+                metricsLog.Append(step, clock.Elapsed.TotalSeconds, WithLearningRates(metrics, optimizers));
+            }
             if (step % options.SaveFreq == 0 || step == options.Steps)
             {
                 lastCheckpoint = Checkpoints.Save(options.OutputDir, step, options.Steps, policy, pre, post, optimizers, trainConfig, options.Seed);
                 report($"Checkpoint saved: {lastCheckpoint}");
+                PlotLosses(metricsLog, config.Type);
             }
         }
-        return new Result(step, lastCheckpoint, metrics);
+        report($"Metrics of every logged step: {Path.GetFullPath(metricsLog.FilePath)}; loss curves: {Path.GetFullPath(metricsLog.PlotPath)}");
+        return new Result(step, lastCheckpoint, metrics) { MetricsFile = metricsLog.FilePath, LossPlot = metricsLog.PlotPath };
     }
+
+    /// <summary>A plot that cannot be drawn (no usable font or native Skia on this host) is worth a warning, never the run.</summary>
+    private void PlotLosses(TrainingMetricsLog log, string title)
+    {
+        try
+        {
+            log.PlotLosses(title);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            report($"warning: could not draw {log.PlotPath}: {e.GetBaseException().Message}");
+        }
+    }
+
+    private static Dictionary<string, double> WithLearningRates(IReadOnlyDictionary<string, double> metrics, OptimizerSet optimizers)
+    {
+        var all = new Dictionary<string, double>(metrics);
+        foreach (var (name, optimizer) in optimizers.ByName)
+            all[optimizers.IsSingle ? "lr" : $"lr_{name}"] = optimizer.LearningRate;
+        return all;
+    }
+
+    /// <summary>Observation features of the dataset the policy's input_features leave out (e.g. cameras for a state-only policy).</summary>
+    public static IReadOnlyList<string> UnusedFeatures(PreTrainedConfig config, IPolicyDataset dataset) =>
+        dataset.Features.Where(kv => kv.Value.Type is FeatureType.State or FeatureType.Env or FeatureType.Visual && !config.InputFeatures.ContainsKey(kv.Key))
+            .Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The run settings' ranges (--steps, --batch_size, --log_freq, --save_freq ...), as the user typed them.</summary>
+    public static void CheckOptions(TrainOptions options) => ConfigRanges.Check(options, p => "--" + p);
 
     private static string Progress(long step, long total, long start, TimeSpan elapsed, IReadOnlyDictionary<string, double> metrics)
     {
@@ -117,7 +161,7 @@ public sealed class PolicyTrainer(Action<string> report)
 
     private static JsonObject TrainConfigJson(PreTrainedConfig config, OptimizerConfig optimizer, SchedulerConfig? scheduler, TrainOptions options) => new()
     {
-        ["dataset"] = new JsonObject { ["root"] = options.DatasetRoot },
+        ["dataset"] = new JsonObject { ["repo_id"] = options.DatasetRepoId, ["root"] = options.DatasetRoot },
         ["policy"] = JsonNode.Parse(config.ToJson()),
         ["output_dir"] = options.OutputDir,
         ["resume"] = options.Resume,

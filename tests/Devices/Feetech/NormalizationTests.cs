@@ -58,7 +58,7 @@ public class NormalizationTests
             Assert.Contains("\"homing_offset\": -1470", File.ReadAllText(path));
             Assert.Equal(cal["gripper"], CalibrationFile.Load(path)["gripper"]);
             File.WriteAllText(path, "{\"shoulder_pan\": 3}");
-            var e = Assert.Throws<InvalidDataException>(() => CalibrationFile.Load(path));
+            var e = Assert.Throws<CalibrationException>(() => CalibrationFile.Load(path));
             Assert.Contains("calibrate", e.Message);
         }
         finally { dir.Delete(true); }

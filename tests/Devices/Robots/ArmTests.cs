@@ -85,10 +85,11 @@ public sealed class ArmTests : IDisposable
     {
         using var emu = ServoBusEmulator.ForArm();
         using var arm = new Arm(Config("so101_follower", emu, "never_calibrated"));
-        var e = Assert.Throws<InvalidOperationException>(() => arm.Connect());
+        var e = Assert.Throws<NotCalibratedException>(() => arm.Connect());
         Assert.Contains("robotactors calibrate --robot.type so101_follower", e.Message);
+        Assert.Equal($"robotactors calibrate --robot.type so101_follower --robot.port {emu.PortPath} --robot.id never_calibrated --robot.calibration_dir {_calibrationDir.FullName}", e.FixCommand);
         Assert.False(arm.IsConnected);
-        Assert.All(emu.Servos, s => Assert.Equal(0, s.Get("Homing_Offset"))); // nothing was guessed
+        Assert.Equal(0, emu.PacketsReceived); // refused before the port was opened: nothing was guessed or written
     }
 
     [Fact]

@@ -7,10 +7,11 @@ namespace RobotActors.Policy.Tiny;
 [PolicyType("tiny_mlp")]
 public sealed class TinyMlpConfig : PreTrainedConfig
 {
-    public int HiddenDim { get; set; } = 32;
-    public double OptimizerLr { get; set; } = 1e-3;
-    public double OptimizerWeightDecay { get; set; } = 1e-4;
-    public double ActionLimit { get; set; } = 100;
+    // A plugin's fields get the same range checks as the built-in policies' by declaring them.
+    [ConfigRange(">= 1")] public int HiddenDim { get; set; } = 32;
+    [ConfigRange("> 0")] public double OptimizerLr { get; set; } = 1e-3;
+    [ConfigRange(">= 0")] public double OptimizerWeightDecay { get; set; } = 1e-4;
+    [ConfigRange("> 0")] public double ActionLimit { get; set; } = 100;
 
     public override OptimizerConfig GetOptimizerPreset() => new AdamWConfig { Lr = OptimizerLr, WeightDecay = OptimizerWeightDecay };
 
