@@ -94,10 +94,18 @@ public static class PolicyFactory
             overrides = new() { ["device_processor"] = new() { ["device"] = device } };
         }
         var policy = MakePolicy(config);
-        policy.LoadWeights(directory);
+        var weights = policy.LoadWeights(directory);
         policy.eval();
         ProcessorPipeline? Load(string name) =>
             File.Exists(Path.Combine(directory, name + ".json")) ? ProcessorPipeline.Load(directory, name + ".json", overrides) : null;
-        return (policy, Load(ProcessorPipeline.PreprocessorName), Load(ProcessorPipeline.PostprocessorName));
+        var (pre, post) = (Load(ProcessorPipeline.PreprocessorName), Load(ProcessorPipeline.PostprocessorName));
+        if (pre is null && post is null && LegacyNormalizationBuffers.Present(weights))
+        {
+            // A LeRobot model from before processor pipelines: its statistics are in model.safetensors.
+            warn?.Invoke($"{directory} predates LeRobot's processor files; its pre/post-processors were rebuilt from the normalization buffers in {PreTrainedPolicy.ModelFileName} " +
+                         "(save it again to write them, as LeRobot's migrate_policy_normalization.py does)");
+            (pre, post) = MakeProcessors(config, LegacyNormalizationBuffers.Read(config, weights));
+        }
+        return (policy, pre, post);
     }
 }

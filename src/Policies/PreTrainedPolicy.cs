@@ -84,21 +84,28 @@ public abstract class PreTrainedPolicy : nn.Module
         state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
 
     /// <summary>Writes config.json, model.safetensors and, when given, the two processor pipelines.</summary>
-    public void SavePretrained(string directory, ProcessorPipeline? preprocessor = null, ProcessorPipeline? postprocessor = null)
+    /// <param name="weights">The tensors to write as model.safetensors instead of this policy's own (an EMA of them).</param>
+    public void SavePretrained(string directory, ProcessorPipeline? preprocessor = null, ProcessorPipeline? postprocessor = null,
+        IReadOnlyDictionary<string, Tensor>? weights = null)
     {
         Directory.CreateDirectory(directory);
         Config.Save(directory);
-        TorchSafeTensors.Save(StateDict(), Path.Combine(directory, ModelFileName), new Dictionary<string, string> { ["format"] = "pt" });
+        TorchSafeTensors.Save(weights ?? StateDict(), Path.Combine(directory, ModelFileName), new Dictionary<string, string> { ["format"] = "pt" });
         preprocessor?.Save(directory);
         postprocessor?.Save(directory);
     }
 
-    /// <summary>Loads model.safetensors into this policy; a missing or mis-shaped tensor is an error naming it.</summary>
-    public void LoadWeights(string directory)
+    /// <summary>
+    /// Loads model.safetensors into this policy and returns everything the file holds; a missing or mis-shaped
+    /// tensor is an error naming it, tensors the policy does not have (old normalization buffers) are left out.
+    /// </summary>
+    public Dictionary<string, Tensor> LoadWeights(string directory)
     {
         var path = Path.Combine(directory, ModelFileName);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} not found; a pretrained policy folder holds config.json and model.safetensors", path);
-        LoadStateDict(TorchSafeTensors.Load(path), path);
+        var tensors = TorchSafeTensors.Load(path);
+        LoadStateDict(tensors, path);
+        return tensors;
     }
 
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> tensors, string source)

@@ -16,6 +16,7 @@ public static class BenchCommand
             BenchBusCommand.Create(),
             BenchDatasetCommand.Create(),
             BenchSacCommand.Create(),
+            BenchPoliciesCommand.Create(),
         })
         {
             bench.Add(sub);

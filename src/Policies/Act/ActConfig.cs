@@ -11,7 +11,7 @@ namespace RobotActors.Policies.Act;
 /// ALOHA): a ResNet-18 over each camera, a transformer encoder-decoder predicting chunk_size actions, and a
 /// CVAE encoder over the action chunk during training.
 /// </summary>
-[PolicyType("act")]
+[PolicyType("act", Description = "Action Chunking Transformer (ACT): imitation from demonstrations; a CVAE transformer over a ResNet-18 predicts chunks of actions")]
 public sealed class ActConfig : PreTrainedConfig
 {
     /// <summary>torchvision's name for the ImageNet weights LeRobot downloads by default.</summary>

@@ -10,7 +10,7 @@ namespace RobotActors.Policies.Diffusion;
 /// 32 executed actions, ImageNet ResNet-18 per camera with batch norm): a ResNet + spatial softmax encoder per
 /// camera, a 1-D conditional U-Net denoising the action trajectory, DDPM or DDIM noise schedulers.
 /// </summary>
-[PolicyType("diffusion")]
+[PolicyType("diffusion", Description = "Diffusion Policy: imitation from demonstrations; a 1-D U-Net denoises action trajectories conditioned on ResNet-18 keypoints")]
 public sealed class DiffusionConfig : PreTrainedConfig
 {
     public static readonly IReadOnlyList<string> NoiseSchedulerTypes = ["DDPM", "DDIM"];

@@ -29,20 +29,27 @@ public static class Checkpoints
     public static string StepName(long step, long totalSteps) =>
         step.ToString(CultureInfo.InvariantCulture).PadLeft(Math.Max(6, totalSteps.ToString(CultureInfo.InvariantCulture).Length), '0');
 
+    /// <param name="ema">With an EMA of the weights: training_state keeps both the average and the live weights, and
+    /// pretrained_model holds the average when <see cref="EmaConfig.UseForEval"/>.</param>
     public static string Save(string outputDir, long step, long totalSteps, PreTrainedPolicy policy, ProcessorPipeline pre,
-        ProcessorPipeline post, OptimizerSet optimizers, JsonObject trainConfig, int seed)
+        ProcessorPipeline post, OptimizerSet optimizers, JsonObject trainConfig, int seed, (EmaWeights Weights, EmaConfig Config)? ema = null)
     {
         var root = Path.Combine(outputDir, CheckpointsDir);
         Directory.CreateDirectory(root);
         var name = StepName(step, totalSteps);
         var temp = Path.Combine(root, $".tmp-{name}-{Guid.NewGuid():N}");
         var model = Path.Combine(temp, PretrainedModelDir);
-        policy.SavePretrained(model, pre, post);
+        policy.SavePretrained(model, pre, post, ema is { Config.UseForEval: true } e ? e.Weights.State : null);
         File.WriteAllText(Path.Combine(model, TrainConfigFile), trainConfig.ToJsonString(ConfigJson.Options));
 
         var state = Path.Combine(temp, TrainingStateDir);
         Directory.CreateDirectory(state);
         File.WriteAllText(Path.Combine(state, TrainingStepFile), new JsonObject { ["step"] = step }.ToJsonString());
+        if (ema is { } average)
+        {
+            average.Weights.Save(Path.Combine(state, EmaWeights.ShadowFile));
+            TorchSafeTensors.Save(policy.StateDict(), Path.Combine(state, EmaWeights.LiveFile));
+        }
         TorchSafeTensors.Save(optimizers.StateTensors(), Path.Combine(state, OptimizerStateFile));
         File.WriteAllText(Path.Combine(state, OptimizerParamGroupsFile), optimizers.ParamGroups().ToJsonString(ConfigJson.Options));
         File.WriteAllText(Path.Combine(state, SchedulerStateFile), new JsonObject { ["last_epoch"] = step }.ToJsonString());

@@ -232,6 +232,40 @@ public class LeRobotLayoutTests : IDisposable
     }
 
     [Fact]
+    public void A_LeRobot_checkpoint_from_before_processor_files_loads_with_processors_rebuilt_from_its_buffers()
+    {
+        torch.manual_seed(2);
+        var expected = LeRobotKeys.Act(state: 14, action: 14, cameras: 1);
+        var weights = expected.Shapes.ToDictionary(kv => kv.Key, kv => torch.randn(kv.Value) * 0.02);
+        foreach (var key in weights.Keys.Where(k => k.EndsWith("running_var", StringComparison.Ordinal)).ToList()) weights[key] = torch.rand(weights[key].shape) + 0.5;
+        // LeRobot before PR #1452: Normalize / Unnormalize modules with one buffer_<key> ParameterDict per feature.
+        weights["normalize_inputs.buffer_observation_state.mean"] = torch.full(14, 1f);
+        weights["normalize_inputs.buffer_observation_state.std"] = torch.full(14, 2f);
+        weights["normalize_inputs.buffer_observation_images_top.mean"] = torch.full(3, 1, 1, 0.5f);
+        weights["normalize_inputs.buffer_observation_images_top.std"] = torch.full(3, 1, 1, 0.25f);
+        weights["normalize_targets.buffer_action.mean"] = torch.full(14, -3f);
+        weights["normalize_targets.buffer_action.std"] = torch.full(14, 4f);
+        weights["unnormalize_outputs.buffer_action.mean"] = torch.full(14, -3f);
+        weights["unnormalize_outputs.buffer_action.std"] = torch.full(14, 4f);
+        TorchSafeTensors.Save(weights, Path.Combine(_dir, "model.safetensors"));
+        File.WriteAllText(Path.Combine(_dir, "config.json"), LeRobotActConfig);
+
+        var warnings = new List<string>();
+        var (policy, pre, post) = PolicyFactory.LoadPretrained(_dir, warnings.Add);
+        Assert.Contains(warnings, w => w.Contains("predates LeRobot's processor files"));
+        var normalized = pre!.ProcessBatch(new Dictionary<string, Tensor>
+        {
+            [PolicyKeys.ObservationState] = torch.full(14, 5f),
+            ["observation.images.top"] = torch.full(3, 96, 96, 0.75f),
+        });
+        Assert.Equal(2f, normalized[PolicyKeys.ObservationState][0, 0].item<float>(), 5);
+        Assert.Equal(1f, normalized["observation.images.top"][0, 1, 5, 5].item<float>(), 5);
+        var action = post!.ProcessAction(torch.ones(1, 14));
+        Assert.Equal(1f, action[0, 3].item<float>(), 5);
+        Assert.IsType<ActPolicy>(policy);
+    }
+
+    [Fact]
     public void A_policy_saved_here_is_in_LeRobots_layout()
     {
         torch.manual_seed(1);

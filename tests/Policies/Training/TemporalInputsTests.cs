@@ -13,44 +13,20 @@ public class TemporalInputsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>Two episodes of 6 and 4 frames; state and action of frame i are i (in every dimension), env state is 10·i.</summary>
-    private static InMemoryPolicyDataset Dataset()
-    {
-        const int frames = 10;
-        var i = torch.arange(frames, dtype: float32);
-        var features = new Dictionary<string, PolicyFeature>
-        {
-            [PolicyKeys.ObservationState] = new(FeatureType.State, [2]),
-            [PolicyKeys.ObservationEnvironmentState] = new(FeatureType.Env, [3]),
-            [PolicyKeys.Action] = new(FeatureType.Action, [2]),
-        };
-        var stats = new DatasetStats()
-            .Set(PolicyKeys.ObservationState, "mean", [0, 0]).Set(PolicyKeys.ObservationState, "std", [1, 1])
-            .Set(PolicyKeys.ObservationEnvironmentState, "mean", [0, 0, 0]).Set(PolicyKeys.ObservationEnvironmentState, "std", [1, 1, 1])
-            .Set(PolicyKeys.Action, "mean", [0, 0]).Set(PolicyKeys.Action, "std", [1, 1]);
-        return new InMemoryPolicyDataset(features, stats, new Dictionary<string, Tensor>
-        {
-            [PolicyKeys.ObservationState] = i.unsqueeze(1).repeat(1, 2),
-            [PolicyKeys.ObservationEnvironmentState] = (10 * i).unsqueeze(1).repeat(1, 3),
-            [PolicyKeys.Action] = i.unsqueeze(1).repeat(1, 2),
-            [TransitionBatches.EpisodeIndexKey] = torch.tensor(new long[] { 0, 0, 0, 0, 0, 0, 1, 1, 1, 1 }),
-        });
-    }
-
     [Fact]
     public void Delta_indices_come_from_the_policy_and_stack_frames_clamped_to_the_episode_with_padding_masks()
     {
-        var deltas = DeltaIndices.For(new ActConfig { ChunkSize = 4 }, Dataset().Features.Keys);
+        var deltas = DeltaIndices.For(new ActConfig { ChunkSize = 4 }, TwoEpisodes.Dataset().Features.Keys);
         Assert.Equal(new[] { PolicyKeys.Action }, deltas.Keys);
         Assert.Equal(new[] { 0, 1, 2, 3 }, deltas[PolicyKeys.Action]);
 
-        var batch = Dataset().GetBatch([4, 8], new Dictionary<string, int[]> { [PolicyKeys.Action] = [-1, 0, 1, 2] });
+        var batch = TwoEpisodes.Dataset().GetBatch([4, 8], new Dictionary<string, int[]> { [PolicyKeys.Action] = [-1, 0, 1, 2] });
         Assert.Equal(new long[] { 2, 4, 2 }, batch[PolicyKeys.Action].shape);
         Assert.Equal(new long[] { 2, 2 }, batch[PolicyKeys.ObservationState].shape);
         // Frame 4 of episode 0 (frames 0-5): 3, 4, 5, then 5 again past the end. Frame 8 of episode 1 (6-9): 7, 8, 9, 9.
         Assert.Equal(new float[] { 3, 4, 5, 5, 7, 8, 9, 9 }, batch[PolicyKeys.Action][.., .., 0].flatten().data<float>().ToArray());
         Assert.Equal(new[] { false, false, false, true, false, false, false, true }, batch["action_is_pad"].flatten().data<bool>().ToArray());
-        var start = Dataset().GetBatch([6], new Dictionary<string, int[]> { [PolicyKeys.Action] = [-2, -1, 0] });
+        var start = TwoEpisodes.Dataset().GetBatch([6], new Dictionary<string, int[]> { [PolicyKeys.Action] = [-2, -1, 0] });
         Assert.Equal(new[] { true, true, false }, start["action_is_pad"].flatten().data<bool>().ToArray());
         Assert.Equal(new float[] { 6, 6, 6 }, start[PolicyKeys.Action][0, .., 0].data<float>().ToArray());
     }
@@ -64,7 +40,7 @@ public class TemporalInputsTests : IDisposable
             ChunkSize = 4, NActionSteps = 4, DimModel = 16, NHeads = 2, DimFeedforward = 32, NEncoderLayers = 1,
             NVaeEncoderLayers = 1, LatentDim = 4, UseVae = false, Dropout = 0, PretrainedBackboneWeights = null,
         };
-        var dataset = Dataset();
+        var dataset = TwoEpisodes.Dataset();
         var (policy, pre, _) = PolicyFactory.Make(config, dataset.Features, dataset.Stats);
         policy.train();
         var sampler = new FrameSampler(dataset, DeltaIndices.For(config, dataset.Features.Keys));
@@ -85,11 +61,11 @@ public class TemporalInputsTests : IDisposable
     [Fact]
     public void A_policy_that_drops_the_last_frames_of_each_episode_never_trains_on_them()
     {
-        var sampler = new FrameSampler(Dataset(), new Dictionary<string, int[]>(), dropLastFrames: 3);
+        var sampler = new FrameSampler(TwoEpisodes.Dataset(), new Dictionary<string, int[]>(), dropLastFrames: 3);
         Assert.Equal(4, sampler.Count);
         var drawn = sampler.Draw(200, new Random(1)).Distinct().Order().ToArray();
         Assert.Equal(new[] { 0, 1, 2, 6 }, drawn);
-        Assert.Throws<ArgumentException>(() => new FrameSampler(Dataset(), new Dictionary<string, int[]>(), dropLastFrames: 6));
+        Assert.Throws<ArgumentException>(() => new FrameSampler(TwoEpisodes.Dataset(), new Dictionary<string, int[]>(), dropLastFrames: 6));
     }
 
     [Fact]
@@ -102,7 +78,7 @@ public class TemporalInputsTests : IDisposable
             ["n_encoder_layers"] = "1", ["n_vae_encoder_layers"] = "1", ["latent_dim"] = "4", ["pretrained_backbone_weights"] = "null",
         });
         var log = new List<string>();
-        var result = new PolicyTrainer(log.Add).Run(config, Dataset(), new TrainOptions
+        var result = new PolicyTrainer(log.Add).Run(config, TwoEpisodes.Dataset(), new TrainOptions
         {
             OutputDir = Path.Combine(_dir, "act"), Steps = 3, BatchSize = 4, SaveFreq = 3, LogFreq = 1, Seed = 3,
         });
