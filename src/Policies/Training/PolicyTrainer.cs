@@ -99,7 +99,9 @@ public sealed class PolicyTrainer(Action<string> report)
             if (scheduler is not null)
                 foreach (var (name, opt) in optimizers.ByName)
                     opt.LearningRate = baseRates[name] * scheduler.Factor(step, options.Steps);
-            metrics = policy.TrainStep(() => TrainingBatches.Make(policy, pre, dataset, sampler.DeltaIndices, sampler.Draw(options.BatchSize, rng)), optimizers, step);
+            // No collection during a step: TorchSharp's temporary Scalars could be finalized while libtorch reads them.
+            using (Torch.FinalizerSafeRegion.Enter())
+                metrics = policy.TrainStep(() => TrainingBatches.Make(policy, pre, dataset, sampler.DeltaIndices, sampler.Draw(options.BatchSize, rng)), optimizers, step);
             step++;
             ema?.Update(policy, step);
             // A non-finite loss has already poisoned the weights in memory: stop before they are saved.

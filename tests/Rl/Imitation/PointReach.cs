@@ -14,9 +14,9 @@ namespace RobotActors.Rl.Tests.Imitation;
 /// </summary>
 public sealed class PointReach
 {
-    public const float MaxStep = 0.2f;
-    public const float SuccessRadius = 0.12f;
-    public const int Length = 20;
+    public const float MaxStep = 0.12f;
+    public const float SuccessRadius = 0.1f;
+    public const int Length = 16;
     public const int Fps = 10;
     public const string Camera = "observation.images.top";
 
@@ -30,13 +30,18 @@ public sealed class PointReach
     public float[] Agent => [.. _agent];
     public float[] Target => [.. _target];
 
+    /// <summary>Agent and target at least 0.7 apart, so every episode is mostly moving rather than holding still.</summary>
     public void Reset(Random rng)
     {
-        for (var i = 0; i < 2; i++)
+        do
         {
-            _agent[i] = (float)(rng.NextDouble() * 1.6 - 0.8);
-            _target[i] = (float)(rng.NextDouble() * 1.6 - 0.8);
+            for (var i = 0; i < 2; i++)
+            {
+                _agent[i] = (float)(rng.NextDouble() * 1.6 - 0.8);
+                _target[i] = (float)(rng.NextDouble() * 1.6 - 0.8);
+            }
         }
+        while (Distance < 0.7);
     }
 
     public float[] ExpertAction() => [Math.Clamp(_target[0] - _agent[0], -MaxStep, MaxStep), Math.Clamp(_target[1] - _agent[1], -MaxStep, MaxStep)];
