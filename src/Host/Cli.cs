@@ -13,6 +13,8 @@ public static class Cli
 {
     public static RootCommand Build()
     {
+        // The v0.5 sac policy is implemented with the SAC algorithm in RobotActors.Rl.
+        RobotActors.Rl.RlPolicies.Register();
         var root = new RootCommand("RobotActors: teleoperate, record, train and run robot policies on an Akka.NET cluster.");
         root.Add(CliOptions.Verbose);
         foreach (var command in new Command[]
@@ -33,6 +35,11 @@ public static class Cli
             TrainCommand.Create(),
             FindJointLimitsCommand.Create(),
             FindCamerasCommand.Create(),
+            CropDatasetRoiCommand.Create(),
+            RecordCommand.Create(),
+            ReplayCommand.Create(),
+            EvalCommand.Create(),
+            ExportSessionCommand.Create(),
         })
         {
             root.Add(command);

@@ -12,15 +12,30 @@ namespace RobotActors.Policies;
 /// </summary>
 public static class PolicyFactory
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Type> Implementations = new();
+
+    /// <summary>
+    /// Names the policy class of a config whose implementation lives in another assembly: the v0.5 "sac"
+    /// policy needs the SAC algorithm, which is in RobotActors.Rl (RlPolicies.Register() does this).
+    /// </summary>
+    public static void RegisterPolicyClass(Type configType, Type policyType)
+    {
+        if (!typeof(PreTrainedPolicy).IsAssignableFrom(policyType))
+            throw new PolicyConfigException($"{policyType.FullName} cannot implement '{PolicyConfigRegistry.NameOf(configType)}': it does not derive from PreTrainedPolicy");
+        Implementations[configType] = policyType;
+    }
+
     public static Type PolicyClassFor(Type configType)
     {
+        if (Implementations.TryGetValue(configType, out var registered)) return registered;
         var prefix = configType.Name.EndsWith("Config", StringComparison.Ordinal)
             ? configType.Name[..^"Config".Length]
             : throw new PolicyConfigException($"config class {configType.FullName} must be named <Name>Config so its policy class <Name>Policy can be found");
         var name = $"{configType.Namespace}.{prefix}Policy";
         var type = configType.Assembly.GetType(name);
         if (type is null || !typeof(PreTrainedPolicy).IsAssignableFrom(type))
-            throw new PolicyConfigException($"Policy class for '{PolicyConfigRegistry.NameOf(configType)}' is not implemented: expected {name} deriving from PreTrainedPolicy in {configType.Assembly.GetName().Name}");
+            throw new PolicyConfigException($"Policy class for '{PolicyConfigRegistry.NameOf(configType)}' is not implemented: expected {name} deriving from PreTrainedPolicy in {configType.Assembly.GetName().Name}" +
+                                            (configType == typeof(Sac.SacConfig) ? " (the sac policy lives in RobotActors.Rl with the SAC algorithm: call RobotActors.Rl.RlPolicies.Register() at start-up)" : ""));
         return type;
     }
 
@@ -58,7 +73,8 @@ public static class PolicyFactory
     public static (PreTrainedPolicy Policy, ProcessorPipeline Pre, ProcessorPipeline Post) Make(
         PreTrainedConfig config, IReadOnlyDictionary<string, PolicyFeature> datasetFeatures, DatasetStats? stats)
     {
-        config.OutputFeatures = datasetFeatures.Where(kv => kv.Value.Type == FeatureType.Action).ToDictionary();
+        config.OutputFeatures = datasetFeatures.Where(kv => kv.Value.Type == FeatureType.Action)
+            .ToDictionary(kv => kv.Key, kv => config.PolicyActionFeature(kv.Value));
         if (config.InputFeatures.Count == 0)
             config.InputFeatures = datasetFeatures.Where(kv => kv.Value.Type is not FeatureType.Action and not FeatureType.Reward).ToDictionary();
         var missing = config.InputFeatures.Keys.Where(k => !datasetFeatures.ContainsKey(k)).ToList();

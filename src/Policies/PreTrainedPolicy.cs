@@ -96,6 +96,12 @@ public abstract class PreTrainedPolicy : nn.Module
     }
 
     /// <summary>
+    /// Maps tensors saved in an earlier key layout of this policy onto its current keys (or refuses them
+    /// with a message saying how to convert the file); the default takes them as they are.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, Tensor> UpgradeStateDict(IReadOnlyDictionary<string, Tensor> tensors, string source) => tensors;
+
+    /// <summary>
     /// Loads model.safetensors into this policy and returns everything the file holds; a missing or mis-shaped
     /// tensor is an error naming it, tensors the policy does not have (old normalization buffers) are left out.
     /// </summary>
@@ -110,6 +116,7 @@ public abstract class PreTrainedPolicy : nn.Module
 
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> tensors, string source)
     {
+        tensors = UpgradeStateDict(tensors, source);
         var own = StateDict();
         var missing = own.Keys.Where(k => !tensors.ContainsKey(k)).ToList();
         if (missing.Count > 0)

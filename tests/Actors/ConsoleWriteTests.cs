@@ -1,5 +1,4 @@
 using Akka.Actor;
-using RobotActors.Actors.Hosting;
 using RobotActors.Actors.Protocol;
 using RobotActors.Actors.Robots;
 using RobotActors.Devices.Emulator;
@@ -17,11 +16,7 @@ public sealed class ConsoleWriteTests
         var calibration = Path.Combine(dir.Path, "calibration");
         CalibrationFile.Save(Path.Combine(calibration, "w.json"), SimulatedArm.DefaultCalibration("so101_follower"));
         using var emu = ServoBusEmulator.ForArm(linkPath: Path.Combine(dir.Path, "w.tty"));
-        await using var node = RobotActorsNode.Start(TestSettings.Create(dir.Path, $$"""
-            robotactors.robots = [ { id = "w", type = "so101_follower", port = "{{emu.PortPath}}", calibration-dir = "{{calibration}}" } ]
-            robotactors.gateway.max-command-age = 2s
-            """), "test");
-        await node.WaitUntilUpAsync(TimeSpan.FromSeconds(20));
+        await using var node = await EmulatedRobotNode.StartAsync(dir.Path, "w", emu.PortPath, calibration, "robotactors.gateway.max-command-age = 2s");
         await node.WaitForRobotStateAsync("w", DeviceState.Ready, TimeSpan.FromSeconds(20));
         Task<CommandReply> Run(string line, TimeSpan? age = null) => node.Gateway.Ask<CommandReply>(
             new RunCommand("motors", line.Split(' '), DateTimeOffset.UtcNow - (age ?? TimeSpan.Zero)), TimeSpan.FromSeconds(10));

@@ -22,11 +22,8 @@ public sealed class RobotCalibrationTests
         var calibration = Path.Combine(dir.Path, "calibration");
         var port = Path.Combine(dir.Path, "c.tty");
         using var emu = ServoBusEmulator.ForArm(linkPath: port);
-        await using var node = RobotActorsNode.Start(TestSettings.Create(dir.Path, $$"""
-            robotactors.robots = [ { id = "c", type = "so101_follower", port = "{{port}}", calibration-dir = "{{calibration}}" } ]
-            robotactors.device { poll-interval = 50ms, min-backoff = 100ms, max-backoff = 1s }
-            """), "test");
-        await node.WaitUntilUpAsync(TimeSpan.FromSeconds(20));
+        await using var node = await EmulatedRobotNode.StartAsync(dir.Path, "c", port, calibration,
+            "robotactors.device { poll-interval = 50ms, min-backoff = 100ms, max-backoff = 1s }");
 
         var waiting = await node.WaitForRobotStateAsync("c", DeviceState.NotCalibrated, TimeSpan.FromSeconds(10));
         var motors = waiting.Devices.Single(d => d.Name == RobotSupervisor.MotorsDevice);

@@ -112,6 +112,42 @@ public sealed class RobotTeleopTests : IAsyncLifetime
         Assert.Contains("gamepad lost", (await Status("g")).Devices.Single(d => d.Name == "teleop").Detail);
     }
 
+    /// <summary>
+    /// Status questions never hold up a robot's control messages: the supervisor and the robots manager collect
+    /// answers in the background instead of awaiting them inside a handler.
+    /// </summary>
+    [Fact]
+    public async Task A_slow_device_status_does_not_delay_a_goal_or_another_robot_message()
+    {
+        var robot = _node.System.ActorSelection("/user/robots/f");
+        var manager = _node.System.ActorSelection("/user/robots");
+        var positions = (await robot.Ask<LatestPositions>(GetLatestPositions.Instance, TimeSpan.FromSeconds(5))).Positions;
+
+        // The leader arm answers slowly, so its actor falls behind its polls and answers a status late (past 500 ms).
+        _leader.SlowReply = TimeSpan.FromMilliseconds(35);
+        await Task.Delay(1500);
+
+        var statuses = Enumerable.Range(0, 4).Select(_ => robot.Ask<RobotStatusReport>(new GetRobotStatus("f"), TimeSpan.FromSeconds(10))).ToList();
+        var list = manager.Ask<RobotList>(ListRobots.Instance, TimeSpan.FromSeconds(10));
+        var clock = Stopwatch.StartNew();
+        var sent = await robot.Ask<GoalsSent>(new SendGoals(positions), TimeSpan.FromSeconds(10));
+        var goal = clock.Elapsed;
+        var read = await manager.Ask<MotorValues>(new ReadMotors("f", "Present_Position"), TimeSpan.FromSeconds(10));
+        var other = clock.Elapsed;
+
+        // Awaiting four statuses inside the supervisor's handler took at least 4 × 500 ms before the goal could pass
+        // (the teleoperator's answer times out each time); the margin below leaves room for a loaded machine.
+        Assert.True(goal < TimeSpan.FromMilliseconds(1000), $"the goal waited {goal.TotalMilliseconds:F0} ms behind status questions");
+        Assert.True(other < TimeSpan.FromMilliseconds(1500), $"a motor read through the manager waited {other.TotalMilliseconds:F0} ms");
+        Assert.Equal(6, sent.Sent.Count);
+        Assert.Equal(6, read.Values.Count);
+
+        // The statuses still come, with the slow device's last known counters.
+        foreach (var status in await Task.WhenAll(statuses)) Assert.Equal(["motors-main", "teleop"], status.Devices.Select(d => d.Name));
+        Assert.Equal(["f", "g"], (await list).Robots.Select(r => r.RobotId));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(400), "the slow device did not slow the status down: the test proves nothing");
+    }
+
     public async Task DisposeAsync()
     {
         await _node.DisposeAsync();

@@ -20,13 +20,6 @@ public class CorruptDataMessagesTests
 
     private static string DataFile(string root) => Path.Combine(root, "data", "chunk-000", "file-000.parquet");
 
-    private static void EditJson(string path, Action<JsonObject> edit)
-    {
-        var o = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(o);
-        File.WriteAllText(path, o.ToJsonString());
-    }
-
     [Theory]
     [InlineData("overwritten")]
     [InlineData("truncated")]
@@ -57,18 +50,18 @@ public class CorruptDataMessagesTests
         using var dir = new TempDir();
         var root = await DatasetAsync(dir);
         var info = Path.Combine(root, DatasetPaths.InfoPath);
-        EditJson(info, o => o["fps"] = "thirty");
+        JsonFile.Edit(info, o => o["fps"] = "thirty");
         var e = await Assert.ThrowsAsync<DatasetFormatException>(() => LeRobotDataset.OpenAsync(root));
         Assert.StartsWith($"{info}: 'fps' must be a number, got \"thirty\".", e.Message);
         Assert.Contains($"`robotactors dataset validate {root}`", e.Message);
 
-        EditJson(info, o => { o["fps"] = 10; o["features"]!["action"]!["shape"] = new JsonArray("two"); });
+        JsonFile.Edit(info, o => { o["fps"] = 10; o["features"]!["action"]!["shape"] = new JsonArray("two"); });
         e = await Assert.ThrowsAsync<DatasetFormatException>(() => LeRobotDataset.OpenAsync(root));
         Assert.StartsWith($"{info}: 'features.action.shape[0]' must be an integer, got \"two\".", e.Message);
 
-        EditJson(info, o => o["features"]!["action"]!["shape"] = new JsonArray(2));
+        JsonFile.Edit(info, o => o["features"]!["action"]!["shape"] = new JsonArray(2));
         var stats = Path.Combine(root, DatasetPaths.StatsPath);
-        EditJson(stats, o => o["action"]!["mean"] = new JsonArray("x", 1));
+        JsonFile.Edit(stats, o => o["action"]!["mean"] = new JsonArray("x", 1));
         e = await Assert.ThrowsAsync<DatasetFormatException>(() => LeRobotDataset.OpenAsync(root));
         Assert.StartsWith($"{stats}: 'action.mean' must be a number, got \"x\".", e.Message);
         Assert.EndsWith($"Run `robotactors dataset stats {root} --recompute` to rewrite meta/stats.json from the data.", e.Message);
@@ -83,7 +76,7 @@ public class CorruptDataMessagesTests
         using var dir = new TempDir();
         var root = await DatasetAsync(dir);
         var info = Path.Combine(root, DatasetPaths.InfoPath);
-        EditJson(info, o => o["features"]!["observation.state"]!["shape"] = new JsonArray(4));
+        JsonFile.Edit(info, o => o["features"]!["observation.state"]!["shape"] = new JsonArray(4));
         var e = await Assert.ThrowsAsync<DatasetFormatException>(async () => await (await LeRobotDataset.OpenAsync(root)).CheckShapesAsync());
         Assert.StartsWith($"{Path.Combine(root, DatasetPaths.StatsPath)}: 'observation.state' has 3 values per statistic but meta/info.json gives it shape [4]", e.Message);
 

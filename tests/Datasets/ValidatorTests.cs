@@ -18,13 +18,7 @@ public class ValidatorTests
         return root;
     }
 
-    private static void EditJson(string root, string file, Action<JsonObject> edit)
-    {
-        string path = Path.Combine(root, file);
-        var o = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(o);
-        File.WriteAllText(path, o.ToJsonString());
-    }
+    private static void EditJson(string root, string file, Action<JsonObject> edit) => JsonFile.Edit(Path.Combine(root, file), edit);
 
     private static async Task<string> FirstViolationAsync(string root)
     {

@@ -42,6 +42,41 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_one_line_object_with_commas_and_an_empty_list_is_read_as_written()
+    {
+        var file = Write("one-line.conf", "robotactors { node { hostname = \"127.0.0.1\", port = 4061, seed-nodes = [] }, robots = [] }\n" +
+                                          "robotactors.node { roles = [\"robot\"] }\n");
+        var settings = ConfigLoader.Load(file).Settings;
+        Assert.Equal(("127.0.0.1", 4061), (settings.Node.Hostname, settings.Node.Port));
+        Assert.Empty(settings.Node.SeedNodes);
+        Assert.Empty(settings.Robots);
+        Assert.Equal(["robot"], settings.Node.Roles);
+        var seeded = Write("one-line-seeds.conf", "robotactors { node { port = 4062, seed-nodes = [\"10.0.0.1:4053\"] } }\n");
+        Assert.Equal("10.0.0.1", Assert.Single(ConfigLoader.Load(seeded).Settings.Node.SeedNodes).Host);
+    }
+
+    [Fact]
+    public void An_akka_setting_robotactors_generates_is_refused_naming_the_setting_to_use_and_any_other_is_honoured()
+    {
+        var single = Path.Combine(Shipped, "single-node.conf");
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Load(single, ["akka.remote.dot-netty.tcp.port=4999"]));
+        Assert.StartsWith("--set akka.remote.dot-netty.tcp.port=4999: akka.remote.dot-netty.tcp.port is set by RobotActors from robotactors.node.port", ex.Message);
+        Assert.Contains("--set robotactors.node.port=<value>", ex.Message);
+        var file = Write("akka.conf", "include \"single-node.conf\"\nakka.cluster.seed-nodes = [\"akka.tcp://robotactors@10.0.0.1:4053\"]\n");
+        Assert.Contains("akka.cluster.seed-nodes is set by RobotActors from robotactors.node.seed-nodes", Assert.Throws<ConfigException>(() => ConfigLoader.Load(file)).Message);
+
+        // Tuning RobotActors does not generate is passed to Akka as given, ahead of the node's and the journal plugin's defaults.
+        Assert.Contains("is set by RobotActors from robotactors.journal.backend",
+            Assert.Throws<ConfigException>(() => ConfigLoader.Load(single, ["akka.persistence.journal.sql.auto-initialize=false"])).Message);
+        var loaded = ConfigLoader.Load(single, ["akka.remote.dot-netty.tcp.maximum-frame-size=8MiB", "akka.persistence.journal.sql.batch-size=50"]);
+        var akka = RobotActors.Actors.Hosting.NodeConfig.Build(loaded.Settings with { DataDir = _dir }, loaded.UserAkka);
+        Assert.Equal("8MiB", akka.GetString("akka.remote.dot-netty.tcp.maximum-frame-size"));
+        Assert.Equal(50, akka.GetInt("akka.persistence.journal.sql.batch-size"));
+        Assert.NotEqual(50, Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration.GetInt("akka.persistence.journal.sql.batch-size")); // the plugin's default lost
+        Assert.Equal(4053, akka.GetInt("akka.remote.dot-netty.tcp.port"));
+    }
+
+    [Fact]
     public void A_misspelled_key_is_named_with_its_file_and_the_likely_intended_key()
     {
         var file = Write("typo.conf", "robotactors.node.prot = 4060\n");

@@ -40,6 +40,20 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_sim_prints_the_workcell_figures_and_refuses_bad_options_with_exit_code_2()
+    {
+        var run = await RobotActorsProcess.RunAsync(_dir, TimeSpan.FromSeconds(180), "bench", "sim", "--seconds", "0.2", "--cpus", "0");
+        Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
+        foreach (var figure in new[] { "steps/s holding the lifted cube", "render 128x128", "render 640x480", "control 10 Hz, 2 cameras 128x128", "x real time", "goal ≥ 20x real time" })
+            Assert.Contains(figure, run.StdOut);
+
+        var bad = await RobotActorsProcess.RunAsync(_dir, Timeout, "bench", "sim", "--fps", "0");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--fps 0", bad.StdErr);
+        Assert.DoesNotContain("   at ", bad.StdErr);
+    }
+
+    [Fact]
     public async Task Doctor_passes_on_this_machine()
     {
         var run = await RobotActorsProcess.RunAsync(_dir, Timeout, "doctor");

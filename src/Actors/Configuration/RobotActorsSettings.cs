@@ -13,7 +13,10 @@ public sealed record RobotActorsSettings(
     ConsoleSettings Console,
     PluginSettings Plugins,
     IReadOnlyList<RobotSettings> Robots,
-    DeviceSettings Device)
+    DeviceSettings Device,
+    SessionSettings Session,
+    TransitionSettings Transitions,
+    WeightsSettings Weights)
 {
     public const string Root = "robotactors";
 
@@ -37,7 +40,10 @@ public sealed record RobotActorsSettings(
             new PluginSettings(r.String(p + "plugins.folder")),
             RobotSettings.ReadAll(config, p + "robots"),
             new DeviceSettings(r.Duration(p + "device.poll-interval"), r.Duration(p + "device.min-backoff"), r.Duration(p + "device.max-backoff"),
-                r.Duration(p + "device.camera-max-age")));
+                r.Duration(p + "device.camera-max-age")),
+            SessionSettings.Read(r, p + "session."),
+            TransitionSettings.Read(r, p + "transitions."),
+            WeightsSettings.Read(r, p + "weights."));
     }
 
     /// <summary>The data directory as an absolute path.</summary>

@@ -24,11 +24,11 @@ public sealed class SettingsReader(Config config, string prefix = "")
     /// </summary>
     public static IReadOnlyList<Entry> Entries(HoconValue? value, string key, IReadOnlyCollection<string> allowed, string what, string example)
     {
-        if (value is null || value.IsEmpty || value.Values.All(v => v is HoconArray a && a.Count == 0)) return [];
-        if (!value.IsArray())
+        if (value is null || value.IsEmpty || Significant(value).All(v => v is HoconArray a && a.Count == 0)) return [];
+        if (!value.IsArray() && !IsList(value))
             throw new SettingsException(key, $"expected a list of {what}s", $"Write it as [ {example} ]");
         var entries = new List<Entry>();
-        var items = value.GetArray();
+        var items = ListItems(value);
         for (var i = 0; i < items.Count; i++)
         {
             var at = $"{key}[{i}]";
@@ -53,8 +53,16 @@ public sealed class SettingsReader(Config config, string prefix = "")
 
     private static string Raw(HoconValue v) => v.IsObject() ? "an object { ... }" : IsList(v) ? "a list [...]" : $"\"{v.GetString()}\"";
 
-    // Akka's HOCON reports an empty list ([]) as neither array nor string; look at what it holds instead.
-    private static bool IsList(HoconValue v) => v.IsArray() || (v.Values.Count > 0 && v.Values.All(e => e is HoconArray));
+    // Akka's HOCON reports an empty list ([]) as neither array nor string, and on one line inside an object
+    // (node { seed-nodes = [] }) it keeps the blank before the closing brace as a second part of the value;
+    // look at what the value holds, blanks aside.
+    private static bool IsList(HoconValue v) => v.IsArray() || (Significant(v).Count > 0 && Significant(v).All(e => e is HoconArray));
+
+    private static List<IHoconElement> Significant(HoconValue v) =>
+        v.Values.Where(e => !(e is HoconLiteral literal && string.IsNullOrWhiteSpace(literal.Value))).ToList();
+
+    private static IList<HoconValue> ListItems(HoconValue v) =>
+        v.IsArray() && Significant(v).Count == v.Values.Count ? v.GetArray() : Significant(v).SelectMany(e => ((HoconArray)e).ToList()).ToList();
 
     /// <summary>A value as written, for a nested list read by <see cref="Entries"/>.</summary>
     public HoconValue RawValue(string key) => Value(key);
@@ -121,11 +129,25 @@ public sealed class SettingsReader(Config config, string prefix = "")
         }
     }
 
+    /// <summary>A size in bytes, written with HOCON's units (512KiB, 1MiB) or as a plain number.</summary>
+    public long Bytes(string key, long min = 0, long max = long.MaxValue)
+    {
+        var v = Value(key);
+        long? n;
+        try { n = v.IsString() ? v.GetByteSize() : null; }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or ConfigurationException) { n = null; }
+        if (n is null)
+            throw new SettingsException(prefix + key, $"expected a size, got {Raw(v)}", "Write a number of bytes or a size with a unit, e.g. 512KiB or 1MiB");
+        if (n < min || n > max)
+            throw new SettingsException(prefix + key, $"{n} bytes is out of range", $"Write a size from {min} to {max} bytes");
+        return n.Value;
+    }
+
     public IReadOnlyList<string> StringList(string key)
     {
         var v = Value(key);
         if (!IsList(v)) throw new SettingsException(prefix + key, $"expected a list, got {Raw(v)}", "Write it as key = [\"a\", \"b\"] (or [] for none)");
-        return v.GetArray().Select(e => e.IsString() ? e.GetString()
+        return ListItems(v).Select(e => e.IsString() ? e.GetString()
             : throw new SettingsException(prefix + key, $"expected a list of text values, found {Raw(e)}", "Write it as key = [\"a\", \"b\"]")).ToList();
     }
 }

@@ -41,8 +41,6 @@ public sealed class ConsoleConnection : IAsyncDisposable
               loggers = []
               actor {
                 provider = remote
-                serializers.robotactors = "RobotActors.Actors.Protocol.ProtocolSerializer, RobotActors.Actors"
-                serialization-bindings { "RobotActors.Actors.Protocol.IProtocolMessage, RobotActors.Actors" = robotactors }
               }
               remote.dot-netty.tcp { hostname = "{{localHost}}", port = 0, maximum-frame-size = 4MiB }
               remote.log-remote-lifecycle-events = off
@@ -52,7 +50,7 @@ public sealed class ConsoleConnection : IAsyncDisposable
               }
               coordinated-shutdown.run-by-clr-shutdown-hook = off
             }
-            """);
+            """).WithFallback(ConfigurationFactory.ParseString(ProtocolSerializer.Hocon));
         var system = ActorSystem.Create("robotactors-console", config);
         var contact = ActorPath.Parse($"akka.tcp://{systemName}@{contactHost}:{contactPort}/system/receptionist");
         var settings = ClusterClientSettings.Create(system).WithInitialContacts([contact]);

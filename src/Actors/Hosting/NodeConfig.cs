@@ -14,6 +14,26 @@ public static class NodeConfig
         return ConfigurationFactory.ParseString(new StreamReader(stream).ReadToEnd());
     });
 
+    /// <summary>
+    /// Akka settings generated from robotactors { } settings, and the setting each comes from. A user's own
+    /// value for one of them could only be silently overridden, so the config loader refuses it and names
+    /// the RobotActors setting to use; every other Akka setting a user gives is honoured.
+    /// </summary>
+    public static string? GeneratedFrom(string akkaKey) => akkaKey switch
+    {
+        "akka.loglevel" or "akka.stdout-loglevel" => "robotactors.log-level",
+        "akka.remote.dot-netty.tcp.hostname" => "robotactors.node.hostname",
+        "akka.remote.dot-netty.tcp.port" => "robotactors.node.port",
+        "akka.cluster.roles" => "robotactors.node.roles",
+        "akka.cluster.seed-nodes" => "robotactors.node.seed-nodes",
+        "akka.coordinated-shutdown.phases.cluster-exiting.timeout" => "robotactors.node.shutdown-timeout",
+        _ when !JournalConfig.GeneratedKeys.Contains(akkaKey) => null,
+        _ when akkaKey.EndsWith(".connection-string", StringComparison.Ordinal) => "robotactors.journal.sqlite.journal-file / robotactors.journal.postgres.connection-string",
+        _ when akkaKey.EndsWith(".parallelism", StringComparison.Ordinal) => "robotactors.journal.postgres.parallelism",
+        _ when akkaKey.EndsWith(".schema-name", StringComparison.Ordinal) => "robotactors.journal.postgres.schema",
+        _ => "robotactors.journal.backend",
+    };
+
     public static Config Build(RobotActorsSettings settings, Config? userAkka = null)
     {
         var node = settings.Node;
@@ -34,8 +54,9 @@ public static class NodeConfig
               coordinated-shutdown.phases.cluster-exiting.timeout = {{(int)node.ShutdownTimeout.TotalMilliseconds}}ms
             }
             """);
-        var config = generated.WithFallback(JournalConfig.Build(settings.Journal, settings.DataPath));
+        // Ours, then the user's explicit Akka settings, then the journal plugin's and the node's defaults.
+        var config = generated.WithFallback(JournalConfig.Own(settings.Journal, settings.DataPath));
         if (userAkka is not null) config = config.WithFallback(userAkka);
-        return config.WithFallback(Shared.Value);
+        return config.WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration).WithFallback(Shared.Value);
     }
 }

@@ -33,7 +33,7 @@ public sealed class RobotActorsNode : IAsyncDisposable
 
     /// <summary>The commands every node serves.</summary>
     public static IEnumerable<IGatewayCommand> CoreCommands() =>
-        [new StatusCommand(), new NodesCommand(), new RobotsCommand(), new RobotCommand(), new MotorsCommand(), new TorqueCommand()];
+        [new StatusCommand(), new NodesCommand(), new RobotsCommand(), new RobotCommand(), new MotorsCommand(), new TorqueCommand(), new SessionsCommand()];
 
     public static RobotActorsNode Start(RobotActorsSettings settings, string version, Config? userAkka = null, IEnumerable<IGatewayCommand>? commands = null)
     {
@@ -47,7 +47,7 @@ public sealed class RobotActorsNode : IAsyncDisposable
             cluster.Join(cluster.SelfAddress); // no seeds: this node starts a cluster of its own
 
         if (settings.Node.Roles.Contains("robot"))
-            system.ActorOf(RobotsManager.Props(settings.Robots, settings.Device, settings.DataPath), RobotsManager.Name);
+            system.ActorOf(RobotsManager.Props(settings), RobotsManager.Name);
 
         var context = new GatewayContext(system, settings, startedAt, version);
         var gateway = system.ActorOf(ControlGateway.Props(context, commands ?? CoreCommands()), ControlGateway.Name);

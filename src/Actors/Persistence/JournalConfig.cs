@@ -15,11 +15,14 @@ public static class JournalConfig
     /// The plugin's own reference settings (plugin classes, table mappings) are not picked up from HOCON
     /// alone, so they are added here as the fallback beneath ours.
     /// </summary>
-    public static Config Build(JournalSettings journal, string dataPath) => (journal.Backend switch
+    public static Config Build(JournalSettings journal, string dataPath) => Own(journal, dataPath).WithFallback(SqlPersistence.DefaultConfiguration);
+
+    /// <summary>Only what the settings decide (plugin choice, connections, parallelism), without the plugin's defaults.</summary>
+    public static Config Own(JournalSettings journal, string dataPath) => journal.Backend switch
     {
         JournalBackend.Sqlite => Sqlite(journal.Sqlite, dataPath),
         _ => Postgres(journal.Postgres),
-    }).WithFallback(SqlPersistence.DefaultConfiguration);
+    };
 
     /// <summary>
     /// SQLite allows one writer at a time even in WAL mode, so the journal runs with parallelism 1,
@@ -106,6 +109,10 @@ public static class JournalConfig
             }
             """);
     }
+
+    /// <summary>Every Akka key <see cref="Own"/> sets, whatever the backend: a user's value for one would be overridden.</summary>
+    public static readonly IReadOnlySet<string> GeneratedKeys =
+        HoconKeys.Leaves(Plugins("journal", "snapshots", "provider", parallelism: 1, schema: "schema").Root).ToHashSet();
 
     internal static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

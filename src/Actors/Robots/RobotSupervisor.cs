@@ -3,9 +3,12 @@ using Akka.Event;
 using Akka.Pattern;
 using RobotActors.Actors.Configuration;
 using RobotActors.Actors.Protocol;
+using RobotActors.Actors.Session;
+using RobotActors.Actors.Transitions;
 using RobotActors.Devices.Cameras;
 using RobotActors.Devices.Robots;
 using RobotActors.Devices.Teleoperators;
+using RobotActors.Devices.Workcell.Operators;
 
 namespace RobotActors.Actors.Robots;
 
@@ -13,7 +16,9 @@ namespace RobotActors.Actors.Robots;
 /// One robot: supervises its device actors, tracks whether each is Ready, and answers for the robot.
 /// Commands reach a device only while it is Ready; otherwise the asker is told the robot is
 /// Disconnected and why. A device fault stays inside this robot: the node, the learner and other
-/// robots never see it.
+/// robots never see it. It never waits inside a handler: a status collects the devices' counters in the
+/// background and answers when they are in, so control messages are never stuck behind a slow device.
+/// The robot's session journal is a child too; session messages go to it.
 /// </summary>
 public sealed class RobotSupervisor : ReceiveActor
 {
@@ -29,23 +34,29 @@ public sealed class RobotSupervisor : ReceiveActor
     private readonly Dictionary<string, DeviceStatusReport> _devices = new();
     private readonly List<SimulatedArm> _simulated = [];
     private readonly Dictionary<string, IActorRef> _children = new();
+    private readonly SessionSettings _sessionSettings;
+    private readonly TransitionSettings _transitions;
+    private IActorRef _session = ActorRefs.Nobody;
 
-    public static Props Props(RobotSettings robot, DeviceSettings device, string dataPath) =>
-        Akka.Actor.Props.Create(() => new RobotSupervisor(robot, device, dataPath));
+    public static Props Props(RobotSettings robot, DeviceSettings device, string dataPath, SessionSettings session, TransitionSettings transitions) =>
+        Akka.Actor.Props.Create(() => new RobotSupervisor(robot, device, dataPath, session, transitions));
 
-    public RobotSupervisor(RobotSettings robot, DeviceSettings device, string dataPath)
+    public RobotSupervisor(RobotSettings robot, DeviceSettings device, string dataPath, SessionSettings session, TransitionSettings transitions)
     {
         _robot = robot;
         _device = device;
         _dataPath = dataPath;
+        _sessionSettings = session;
+        _transitions = transitions;
 
         Receive<DeviceStatusChanged>(Update);
-        ReceiveAsync<GetRobotStatus>(async m =>
+        Receive<GetRobotStatus>(CollectCounters);
+        Receive<CountersCollected>(c =>
         {
-            var sender = Sender;
-            await RefreshCounters(m);
-            sender.Tell(Status());
+            Merge(c.Live);
+            c.Asker.Tell(Status());
         });
+        Receive<ISessionMessage>(m => _session.Forward(m));
         Receive<ReadMotors>(m => ToDevice(MotorsDevice, m));
         Receive<SetTorque>(m => ToDevice(MotorsDevice, m));
         Receive<WriteMotors>(m => ToDevice(MotorsDevice, m));
@@ -57,10 +68,14 @@ public sealed class RobotSupervisor : ReceiveActor
 
     protected override void PreStart()
     {
+        _session = Context.ActorOf(SessionActor.Supervised(_robot.Id, _sessionSettings,
+            TransitionFeeder.Props(SessionActor.PersistenceIdFor(_robot.Id), _transitions)), SessionActor.Name);
+
         // Simulated arms keep their calibration with the node's data; real ones default to LeRobot's folder.
         var simulatedCalibration = _robot.CalibrationDir ?? Path.Combine(_dataPath, "calibration");
         var calibrationDir = _robot.IsSimulated ? simulatedCalibration : _robot.CalibrationDir;
         var port = _robot.IsSimulated ? Simulate(_robot.Id, _robot.Type, simulatedCalibration) : _robot.Port;
+        var workcell = _robot.IsSimulated ? _simulated[^1].Workcell : null;
         var arm = new ArmConfig
         {
             Type = _robot.Type, Port = port, Id = _robot.Id, CalibrationDir = calibrationDir,
@@ -68,7 +83,12 @@ public sealed class RobotSupervisor : ReceiveActor
         };
         _children[MotorsDevice] = StartDevice(MotorsDevice, port, MotorBusActor.Props(MotorsDevice, arm, _robot.MaxStepPerTick, Self, _device));
 
-        if (_robot.Teleop is { } teleop)
+        if (_robot.Teleop is { IsScripted: true } && workcell is not null)
+        {
+            _children[TeleopDevice] = StartDevice(TeleopDevice, "scripted operator",
+                TeleopActor.Props(TeleopDevice, "scripted operator", () => new ScriptedOperator(workcell), Self, _device.PollInterval));
+        }
+        else if (_robot.Teleop is { } teleop)
         {
             var simulatedLeader = teleop.Port == RobotSettings.SimulatedPort;
             var teleopPort = simulatedLeader ? Simulate(teleop.Id, teleop.Type, simulatedCalibration) : teleop.Port;
@@ -80,13 +100,16 @@ public sealed class RobotSupervisor : ReceiveActor
         foreach (var camera in _robot.Cameras ?? [])
         {
             var name = CameraDevice(camera.Name);
-            _children[name] = StartDevice(name, camera.Path,
-                CameraActor.Props(name, camera.Path, () => OpenCamera(camera), Self, _device.PollInterval, _device.CameraMaxAge));
+            var target = workcell is null ? camera.Path : $"the workcell ({camera.Name})";
+            _children[name] = StartDevice(name, target,
+                CameraActor.Props(name, target, () => workcell is null ? OpenCamera(camera)
+                    // A simulated robot's cameras are rendered from its workcell, whatever their type.
+                    : workcell.Camera(camera.Name, camera.Width ?? 640, camera.Height ?? 480, camera.Fps), Self, _device.PollInterval, _device.CameraMaxAge));
         }
     }
 
     /// <summary>"folder" is the only camera type so far (V4L2 capture is not built yet).</summary>
-    private static ICamera OpenCamera(CameraSettings camera) => new ImageFolderCamera(camera.Path, camera.Fps, camera.Loop);
+    private static ICamera OpenCamera(CameraSettings camera) => new ImageFolderCamera(camera.Path, camera.Fps, camera.Loop, camera.Width, camera.Height);
 
     private string Simulate(string id, string type, string calibrationDir)
     {
@@ -144,22 +167,47 @@ public sealed class RobotSupervisor : ReceiveActor
             _log.Info("robot {0}: {1} is {2}{3}", _robot.Id, change.Device, state, detail is null ? "" : $" ({detail})");
     }
 
-    /// <summary>A Ready bus is asked for its live counters; a busy or lost one keeps the last known.</summary>
-    private async Task RefreshCounters(GetRobotStatus question)
+    private sealed record CountersCollected(IActorRef Asker, IReadOnlyList<DeviceStatusReport> Live);
+
+    /// <summary>
+    /// Ready devices are asked for their live counters, all at once and in the background; the answer goes out
+    /// when they are in (a busy or lost device keeps its last known counters after 500 ms).
+    /// </summary>
+    private void CollectCounters(GetRobotStatus question)
     {
-        foreach (var (name, child) in _children)
+        var asker = Sender;
+        var ready = _children.Where(c => _devices[c.Key].State == DeviceState.Ready).Select(c => c.Value).ToList();
+        if (ready.Count == 0)
         {
-            if (_devices[name].State != DeviceState.Ready) continue;
+            asker.Tell(Status());
+            return;
+        }
+        AskAll(ready, question).PipeTo(Self, success: live => new CountersCollected(asker, live));
+    }
+
+    private static async Task<IReadOnlyList<DeviceStatusReport>> AskAll(IEnumerable<IActorRef> devices, GetRobotStatus question)
+    {
+        var answers = await Task.WhenAll(devices.Select(async device =>
+        {
             try
             {
-                var live = await child.Ask<DeviceStatusReport>(question, TimeSpan.FromMilliseconds(500));
-                var known = _devices[name];
-                _devices[name] = live with { Reconnects = known.Reconnects, Since = known.Since, Detail = known.Detail };
+                return await device.Ask<DeviceStatusReport>(question, TimeSpan.FromMilliseconds(500));
             }
             catch (Exception ex) when (ex is AskTimeoutException or InvalidCastException)
             {
-                // The device is busy or has just failed (and answered as such); its last known counters will do.
+                return null; // busy, or it has just failed (and answered as such): its last known counters will do
             }
+        }));
+        return answers.OfType<DeviceStatusReport>().ToList();
+    }
+
+    /// <summary>Live counters replace the known ones of a device that is still Ready; its connection history stays.</summary>
+    private void Merge(IEnumerable<DeviceStatusReport> live)
+    {
+        foreach (var report in live)
+        {
+            if (!_devices.TryGetValue(report.Name, out var known) || known.State != DeviceState.Ready) continue;
+            _devices[report.Name] = report with { State = known.State, Reconnects = known.Reconnects, Since = known.Since, Detail = known.Detail };
         }
     }
 

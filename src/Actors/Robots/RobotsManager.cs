@@ -13,19 +13,21 @@ public sealed class RobotsManager : ReceiveActor
 {
     public const string Name = "robots";
 
-    public static Props Props(IReadOnlyList<RobotSettings> robots, DeviceSettings device, string dataPath) =>
-        Akka.Actor.Props.Create(() => new RobotsManager(robots, device, dataPath));
+    private readonly IReadOnlyList<RobotSettings> _robots;
 
-    public RobotsManager(IReadOnlyList<RobotSettings> robots, DeviceSettings device, string dataPath)
+    public static Props Props(RobotActorsSettings settings) => Akka.Actor.Props.Create(() => new RobotsManager(settings));
+
+    public RobotsManager(RobotActorsSettings settings)
     {
-        foreach (var robot in robots)
-            Context.ActorOf(RobotSupervisor.Props(robot, device, dataPath), robot.Id);
+        _robots = settings.Robots;
+        foreach (var robot in settings.Robots)
+            Context.ActorOf(RobotSupervisor.Props(robot, settings.Device, settings.DataPath, settings.Session, settings.Transitions), robot.Id);
 
-        ReceiveAsync<ListRobots>(async _ =>
+        // Answered in the background: a robot slow to report never holds up messages for the others.
+        Receive<ListRobots>(_ =>
         {
-            var sender = Sender;
-            var reports = await Task.WhenAll(Context.GetChildren().Select(c => c.Ask<RobotStatusReport>(new GetRobotStatus(c.Path.Name), TimeSpan.FromSeconds(3))));
-            sender.Tell(new RobotList(Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString(), reports.OrderBy(r => r.RobotId, StringComparer.Ordinal).ToList()));
+            var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+            ListAsync(node, _robots.Select(r => (r, Context.Child(r.Id))).ToList()).PipeTo(Sender);
         });
         Receive<IRobotMessage>(m =>
         {
@@ -33,6 +35,24 @@ public sealed class RobotsManager : ReceiveActor
             if (robot.IsNobody()) Sender.Tell(new RobotNotFound(m.RobotId));
             else robot.Forward(m);
         });
+    }
+
+    /// <summary>Every robot's status; one that does not answer within 3 s is listed as Disconnected with no devices.</summary>
+    private static async Task<RobotList> ListAsync(string node, IReadOnlyList<(RobotSettings Robot, IActorRef Supervisor)> robots)
+    {
+        var reports = await Task.WhenAll(robots.Select(async r =>
+        {
+            var robot = r.Robot;
+            try
+            {
+                return await r.Supervisor.Ask<RobotStatusReport>(new GetRobotStatus(robot.Id), TimeSpan.FromSeconds(3));
+            }
+            catch (AskTimeoutException)
+            {
+                return new RobotStatusReport(robot.Id, robot.Type, robot.Port, DeviceState.Disconnected, []);
+            }
+        }));
+        return new RobotList(node, reports.OrderBy(r => r.RobotId, StringComparer.Ordinal).ToList());
     }
 
     /// <summary>A robot's faults are handled inside its supervisor; if the supervisor itself fails, restart just that robot.</summary>

@@ -7,6 +7,8 @@ namespace RobotActors.Devices.Emulator;
 /// physical model. The shaft moves toward the goal at a speed limit while torque is on; load,
 /// current and temperature follow the effort; a hand (or a motion script) can move it while
 /// torque is off. Time advances lazily, whenever the bus touches the servo.
+/// Attached to a simulated world (<see cref="AttachShaft"/>), the world moves the shaft instead: it reads
+/// the servo's <see cref="Command"/> and reports the shaft back with <see cref="ReportShaft"/>, on the world's clock.
 /// </summary>
 public sealed class EmulatedServo
 {
@@ -22,6 +24,7 @@ public sealed class EmulatedServo
     private double _lastVelocity;
     private double _lastLoad;
     private DateTime _lastUpdate = DateTime.UtcNow;
+    private double _lastCurrent = double.NaN;
     private byte _injectedErrors;
     private (int Address, byte[] Data)? _registered;
 
@@ -52,9 +55,72 @@ public sealed class EmulatedServo
     public bool TorqueEnabled => Get("Torque_Enable") != 0;
     public double ActualPosition { get { lock (_gate) { Advance(DateTime.UtcNow); return _actual; } } }
 
+    /// <summary>The world that moves this servo's shaft, when it is part of one (null: the servo's own model).</summary>
+    public IServoShaft? Shaft { get; private set; }
+
+    /// <summary>Hands the shaft to a simulated world: from now on only <see cref="ReportShaft"/> moves it.</summary>
+    public void AttachShaft(IServoShaft shaft)
+    {
+        lock (_gate)
+        {
+            if (Shaft is not null) throw new InvalidOperationException($"Servo {Id} already belongs to a world.");
+            Shaft = shaft;
+        }
+    }
+
+    /// <summary>What the controller asks of the shaft now: torque, goal (in shaft steps, after the homing offset), gains and limits.</summary>
+    public ServoCommand Command()
+    {
+        lock (_gate)
+        {
+            var speedLimit = Family.SpeedLimit is { } limit && Get(limit) is var v and > 0 ? Math.Min(v, MaxSpeedStepsPerSecond) : MaxSpeedStepsPerSecond;
+            var torque = Get(Family.EffortLimit) / 1000.0;
+            if (Family == ServoFamily.Feetech) torque = Math.Min(torque, Get("Max_Torque_Limit") / 1000.0); // the EEPROM cap bounds the RAM limit
+            // Worlds model Feetech gains (P/D coefficients); a DYNAMIXEL servo reports LeRobot's Feetech defaults (P 16, D 32).
+            var (p, d) = Family == ServoFamily.Feetech ? (Get("P_Coefficient"), Get("D_Coefficient")) : (16, 32);
+            return new ServoCommand(TorqueEnabled, GoalActual(), speedLimit, p, d, Math.Clamp(torque, 0, 1));
+        }
+    }
+
+    /// <summary>
+    /// The world reports where it moved the shaft over <paramref name="dt"/> seconds: position (steps,
+    /// before the homing offset), velocity (steps/s), load (per-mille of stall torque, signed) and current
+    /// (the Present_Current unit). The Present_* registers and the temperature follow.
+    /// </summary>
+    public void ReportShaft(double actualSteps, double velocityStepsPerSecond, double load, double current, double dt)
+    {
+        lock (_gate)
+        {
+            _actual = Math.Clamp(actualSteps, 0, Resolution - 1);
+            _lastVelocity = velocityStepsPerSecond;
+            _lastLoad = load;
+            _lastCurrent = current;
+            Heat(load, dt);
+            SyncPresent();
+        }
+    }
+
+    /// <summary>
+    /// A world put the shaft somewhere (an episode reset): the goal follows, so a powered servo holds the
+    /// new pose instead of driving back to the old goal.
+    /// </summary>
+    public void PlaceShaft(double actualSteps)
+    {
+        lock (_gate)
+        {
+            _actual = Math.Clamp(actualSteps, 0, Resolution - 1);
+            _lastVelocity = 0;
+            _lastLoad = 0;
+            _lastCurrent = 0;
+            SyncPresent();
+            Set("Goal_Position", Get("Present_Position"));
+        }
+    }
+
     /// <summary>Moves the shaft by hand; ignored while torque holds it.</summary>
     public void MoveByHand(double actualSteps)
     {
+        if (Shaft is not null) return; // the world owns the shaft
         lock (_gate)
         {
             Advance(DateTime.UtcNow);
@@ -123,6 +189,7 @@ public sealed class EmulatedServo
     /// <summary>Reads <paramref name="length"/> bytes from <paramref name="address"/> after bringing the physics up to date.</summary>
     public byte[] ReadBytes(int address, int length)
     {
+        Shaft?.BeforeRead(); // outside the lock: a world brings every servo of the arm up to date
         lock (_gate)
         {
             Advance(DateTime.UtcNow);
@@ -177,16 +244,26 @@ public sealed class EmulatedServo
         }
     }
 
+    // Feetech: Present = Actual - offset, so Actual = Goal + offset; DYNAMIXEL the other way round.
+    private double GoalActual() => Math.Clamp(ToOneTurn(Get("Goal_Position") - Family.HomingSign * HomingOffset()), 0, Resolution - 1);
+
+    private void Heat(double load, double dt)
+    {
+        // First-order heating toward ambient + effort; seconds-scale time constant.
+        var target = 28 + Math.Abs(load) / 25.0;
+        _temperature += (target - _temperature) * Math.Min(1, dt / 30.0);
+    }
+
     private void Advance(DateTime now)
     {
         var dt = Math.Max(0, (now - _lastUpdate).TotalSeconds);
         _lastUpdate = now;
+        if (Shaft is not null) return; // the world moves the shaft and reports it
         var before = _actual;
         double load = 0;
         if (TorqueEnabled)
         {
-            // Feetech: Present = Actual - offset, so Actual = Goal + offset; DYNAMIXEL the other way round.
-            var goalActual = Math.Clamp(ToOneTurn(Get("Goal_Position") - Family.HomingSign * HomingOffset()), 0, Resolution - 1);
+            var goalActual = GoalActual();
             var error = goalActual - _actual;
             var speedLimit = Family.SpeedLimit is { } limit && Get(limit) is var v and > 0 ? Math.Min(v, MaxSpeedStepsPerSecond) : MaxSpeedStepsPerSecond;
             var step = Math.Clamp(error, -speedLimit * dt, speedLimit * dt);
@@ -202,9 +279,7 @@ public sealed class EmulatedServo
         if (dt > 0)
         {
             _lastVelocity = (_actual - before) / dt;
-            // First-order heating toward ambient + effort; seconds-scale time constant.
-            var target = 28 + Math.Abs(load) / 25.0;
-            _temperature += (target - _temperature) * Math.Min(1, dt / 30.0);
+            Heat(load, dt);
         }
         _lastLoad = load;
         SyncPresent();
@@ -222,7 +297,21 @@ public sealed class EmulatedServo
         Set("Present_Velocity", (int)Math.Clamp(Math.Round(_lastVelocity), -32767, 32767));
         if (Family.LoadRegister is { } load) Set(load, (int)Math.Clamp(Math.Round(_lastLoad), -1000, 1000));
         Set("Present_Temperature", (int)Math.Round(_temperature));
-        if (Family.CurrentRegister is { } current) Set(current, (int)Math.Round(Math.Abs(_lastLoad) * 0.5));
+        if (Family.CurrentRegister is { } current)
+            Set(current, (int)Math.Round(double.IsNaN(_lastCurrent) ? Math.Abs(_lastLoad) * 0.5 : _lastCurrent));
         Set("Moving", Math.Abs(_lastVelocity) > 1 ? 1 : 0);
     }
+}
+
+/// <summary>A servo's controller state as a world needs it to move the shaft.</summary>
+/// <param name="GoalActual">Goal in shaft steps (0..4095, the homing offset removed).</param>
+/// <param name="SpeedLimit">Largest shaft speed, steps per second.</param>
+/// <param name="TorqueLimit">Largest torque as a fraction of stall torque (Torque_Limit / 1000, capped by Max_Torque_Limit).</param>
+public readonly record struct ServoCommand(bool TorqueEnabled, double GoalActual, double SpeedLimit, int PCoefficient, int DCoefficient, double TorqueLimit);
+
+/// <summary>The world side of a servo's shaft (a simulated workcell).</summary>
+public interface IServoShaft
+{
+    /// <summary>Called on the bus thread before the servo's registers are read: a lockstep world runs its pending time here.</summary>
+    void BeforeRead();
 }

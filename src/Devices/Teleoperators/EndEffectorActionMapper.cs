@@ -3,6 +3,8 @@ using RobotActors.Devices.Kinematics;
 namespace RobotActors.Devices.Teleoperators;
 
 /// <summary>
+/// The compact end-effector mapping of the simulated workcell's rollouts (Devices cannot use RobotActors.Rl).
+/// The command line and the actors run LeRobot's step-by-step version, RobotActors.Rl's ControlPipeline.
 /// Turns end-effector deltas (delta_x/y/z from a gamepad or keyboard, gripper 0 close / 1 stay /
 /// 2 open) into joint goals, the way LeRobot's EE processor chain does: a latched target pose
 /// moved by step sizes, clamped to the end-effector bounds, then one damped-least-squares IK step

@@ -1,5 +1,3 @@
-using RobotActors.Devices.Serial;
-
 namespace RobotActors.Devices.Teleoperators;
 
 /// <summary>
@@ -13,10 +11,7 @@ public sealed class KeyboardTeleoperator : IEventTeleoperator
 {
     private static readonly TimeSpan InterventionHold = TimeSpan.FromMilliseconds(500);
     private readonly object _gate = new();
-    private readonly Stream _input;
-    private readonly TerminalKeyParser _parser = new();
-    private readonly Thread _reader;
-    private readonly byte[]? _savedTermios;
+    private readonly RawTerminal? _raw;
     private double _dx, _dy, _dz;
     private int _gripper = 1;
     private bool _success, _rerecord, _terminate;
@@ -26,41 +21,13 @@ public sealed class KeyboardTeleoperator : IEventTeleoperator
     /// <param name="rawTerminal">Put stdin in raw mode (no echo, no line buffering) and restore it on dispose.</param>
     public KeyboardTeleoperator(Stream input, bool rawTerminal = false)
     {
-        _input = input;
-        if (rawTerminal && OperatingSystem.IsLinux() && !Console.IsInputRedirected)
-        {
-            _savedTermios = new byte[Libc.TermiosSize];
-            if (Libc.TcGetAttr(0, _savedTermios) == 0)
-            {
-                var raw = (byte[])_savedTermios.Clone();
-                Libc.CfMakeRaw(raw);
-                Libc.TcSetAttr(0, Libc.TcsaNow, raw);
-            }
-            else _savedTermios = null;
-        }
-        _reader = new Thread(ReadLoop) { IsBackground = true, Name = "keyboard teleop" };
-        _reader.Start();
+        if (rawTerminal) _raw = RawTerminal.Enter();
+        _ = new TerminalKeyReader(input, Apply, "keyboard teleop");
     }
 
     public long KeysRead { get; private set; }
     public double StepSize { get; init; } = 1.0;
     public IReadOnlyList<string> ActionFeatures => ["delta_x", "delta_y", "delta_z", "gripper"];
-
-    private void ReadLoop()
-    {
-        var buffer = new byte[64];
-        try
-        {
-            while (true)
-            {
-                var n = _input.Read(buffer, 0, buffer.Length);
-                if (n == 0) return;
-                for (var i = 0; i < n; i++)
-                    if (_parser.Feed(buffer[i]) is { } key) Apply(key.Key, key.Char);
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
-    }
 
     private void Apply(TerminalKey key, char c)
     {
@@ -125,6 +92,6 @@ public sealed class KeyboardTeleoperator : IEventTeleoperator
     {
         // The input stays the caller's: closing a stream another thread is blocked reading can hang
         // on some platforms, and stdin must stay usable. The reader ends at end of input.
-        if (_savedTermios is not null) Libc.TcSetAttr(0, Libc.TcsaNow, _savedTermios);
+        _raw?.Dispose();
     }
 }

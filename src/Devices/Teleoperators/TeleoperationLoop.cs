@@ -9,13 +9,12 @@ public sealed record TeleoperationReport(long Ticks, long Overruns, long ReadFai
     long NonFinite, long LimitClamps, long StepClamps);
 
 /// <summary>
-/// LeRobot's teleoperate loop: teleoperator action → (processor, e.g. end effector → joints) →
-/// safety step → robot.send_action, at a fixed
-/// rate. A failed read skips the tick (counted) and the follower keeps its last safe goal; only
+/// A leader arm driving a follower joint to joint (find-joint-limits): teleoperator action → safety step →
+/// robot.send_action, at a fixed rate. Teleoperation in end-effector space, recording and the actors run the
+/// shared control pipeline of RobotActors.Rl instead. A failed read skips the tick (counted) and the follower keeps its last safe goal; only
 /// <see cref="MaxConsecutiveFailures"/> failures in a row end the run.
 /// </summary>
-public sealed class TeleoperationLoop(ITeleoperator teleop, Arm robot, SafetyStep safety,
-    Func<IReadOnlyDictionary<string, double>, Dictionary<string, double>>? actionProcessor = null)
+public sealed class TeleoperationLoop(ITeleoperator teleop, Arm robot, SafetyStep safety)
 {
     public int MaxConsecutiveFailures { get; init; } = 10;
 
@@ -35,7 +34,6 @@ public sealed class TeleoperationLoop(ITeleoperator teleop, Arm robot, SafetySte
             try
             {
                 var action = teleop.GetAction();
-                if (actionProcessor is not null) action = actionProcessor(action);
                 var safe = safety.Apply(action);
                 var sent = robot.SendAction(safe.Action);
                 consecutive = 0;

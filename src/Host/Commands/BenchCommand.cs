@@ -17,6 +17,10 @@ public static class BenchCommand
             BenchDatasetCommand.Create(),
             BenchSacCommand.Create(),
             BenchPoliciesCommand.Create(),
+            BenchEnvStepsCommand.Create(),
+            BenchRuntimeCommand.Create(),
+            BenchSimCommand.Create(),
+            BenchReplayCommand.Create(),
         })
         {
             bench.Add(sub);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RobotActors.Policies.Sac;
+using RobotActors.Rl.Algorithms.Sac;
 using TorchSharp;
 
 namespace RobotActors.Host.Commands;
@@ -20,7 +21,7 @@ public static class BenchSacCommand
         {
             torch.set_num_threads(parseResult.GetValue(threads));
             var b = parseResult.GetValue(batch);
-            Console.WriteLine($"SAC benchmark: batch {b}, 2 critics, hidden [256, 256], action 4 + 3-way gripper, torch threads {torch.get_num_threads()}");
+            Console.WriteLine($"SAC benchmark: batch {b}, 2 critics, hidden [256, 256], action 4 continuous + 3-way gripper, torch threads {torch.get_num_threads()}");
             var cases = new (string Name, SacConfig Config, int Updates)[]
             {
                 ("(a) state 18", SacBenchmark.Config(images: false, frozenEncoder: false), parseResult.GetValue(stateUpdates)),

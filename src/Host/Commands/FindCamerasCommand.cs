@@ -19,7 +19,7 @@ public static class FindCamerasCommand
             }
             foreach (var d in devices)
                 Console.WriteLine($"{d.Path,-14} {d.Name}{(d.IsCapture ? "" : "  (metadata node, no frames)")}");
-            Console.WriteLine("Note: capturing from V4L2 devices is not built yet; cameras of type \"folder\" replay images.");
+            Console.WriteLine("Use a device in a LeRobot camera config as {\"type\": \"opencv\", \"index_or_path\": 0 (or \"/dev/video0\"), \"width\": 640, \"height\": 480, \"fps\": 30, \"fourcc\": \"MJPG\"}; frames are captured through ffmpeg.");
         });
         return command;
     }

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using RobotActors.Policies.Plugins;
+using RobotActors.Rl.Algorithms;
 
 namespace RobotActors.Host.Commands;
 
-/// <summary>`robotactors policies list`: every policy type, built-in and from plugins.</summary>
+/// <summary>`robotactors policies list|upgrade`: every policy type, built-in and from plugins; converting 0.1 checkpoints.</summary>
 public static class PoliciesCommand
 {
     public static Command Create()
@@ -20,6 +21,24 @@ public static class PoliciesCommand
             return 0;
         });
         policies.Add(list);
+
+        var upgrade = new Command("upgrade", "Rewrite a sac or reward_classifier folder saved by RobotActors 0.1 in LeRobot's checkpoint layout (in place).");
+        var folder = new Argument<string>("folder") { Description = "A pretrained_model folder (config.json, model.safetensors)" };
+        upgrade.Add(folder);
+        upgrade.SetAction(parseResult =>
+        {
+            try
+            {
+                Console.WriteLine(LegacyCheckpoints.Upgrade(parseResult.GetValue(folder)!));
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or RobotActors.Policies.SafeTensors.SafeTensorsFormatException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        });
+        policies.Add(upgrade);
         return policies;
     }
 }

@@ -1,10 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
-using RobotActors.Devices.Kinematics;
 using RobotActors.Devices.Robots;
 using RobotActors.Devices.Safety;
 using RobotActors.Devices.Teleoperators;
 using RobotActors.Host.ConsoleUi;
+using RobotActors.Devices.Cameras;
+using RobotActors.Rl.Env;
+using RobotActors.Rl.Env.Config;
+using RobotActors.Rl.Env.Io;
 
 namespace RobotActors.Host.Commands;
 
@@ -40,20 +43,21 @@ public static class TeleoperateCommand
             using var follower = new Arm(robot.Read(parse));
             if (follower.Spec.Role != ArmRole.Follower)
                 throw new ArgumentException($"--robot.type {follower.Spec.Type} is not a follower (e.g. so101_follower).");
-            Func<IReadOnlyDictionary<string, double>, Dictionary<string, double>>? processor = null;
+            InverseKinematicsConfig? ik = null;
             ITeleoperator source;
             if (teleopType is "gamepad" or "keyboard")
             {
-                var urdfPath = parse.GetValue(urdf) ?? throw new ArgumentException($"--teleop.type {teleopType} moves the end effector: give --urdf_path.");
-                var kinematics = new RobotKinematics(UrdfModel.Load(urdfPath), parse.GetValue(frame)!,
-                    follower.Motors.Select(m => m.Name).Where(n => n != "gripper").ToList());
                 var b = Numbers(parse.GetValue(bounds)!, 6, "--end_effector_bounds");
-                var mapper = new EndEffectorActionMapper(kinematics, new EndEffectorBounds(b[..3], b[3..]), Numbers(parse.GetValue(steps)!, 3, "--end_effector_step_sizes"));
+                ik = new InverseKinematicsConfig
+                {
+                    UrdfPath = parse.GetValue(urdf) ?? throw new ArgumentException($"--teleop.type {teleopType} moves the end effector: give --urdf_path."),
+                    TargetFrameName = parse.GetValue(frame)!, BoundsMin = b[..3], BoundsMax = b[3..],
+                    StepSizes = Numbers(parse.GetValue(steps)!, 3, "--end_effector_step_sizes"),
+                };
                 source = teleopType == "gamepad"
                     ? new GamepadTeleoperator(new JoystickDevice(parse.GetValue(device) ?? JoystickDevice.FindFirst()
                         ?? throw new ArgumentException("No joystick found under /dev/input/js*. Plug in the gamepad or give --teleop.device.")))
                     : new KeyboardTeleoperator(Console.OpenStandardInput(), rawTerminal: true);
-                processor = action => mapper.Map(follower.GetObservation(), action);
             }
             else
             {
@@ -65,28 +69,33 @@ public static class TeleoperateCommand
             }
             using var _ = source;
             follower.Connect(prompt: new ConsoleCalibrationPrompt());
+            // No policy: the operator drives every tick, through the same control step as recording and the actors.
+            var config = new HilSerlRobotEnvConfig
+            {
+                Fps = parse.GetValue(fps),
+                Processor = new HilSerlProcessorConfig { InverseKinematics = ik, Reset = new ResetConfig { ControlTimeS = double.MaxValue / 1e6 } },
+            };
+            if (config.Fps <= 0) throw new ArgumentException("--fps must be positive.");
+            var (envProcessor, actionProcessor) = GymManipulatorProcessors.Make(config, new TeleoperatorInControl(source), follower.Motors.Select(m => m.Name).ToList());
             var safety = new SafetyStep(new SafetyLimits { Joints = follower.JointLimits(), MaxStepPerTick = parse.GetValue(maxStep) });
-            var loop = new TeleoperationLoop(source, follower, safety, processor);
+            var pipeline = new ControlPipeline(new ArmRobotIo(follower, new Dictionary<string, ICamera>(), TimeSpan.FromSeconds(1)), envProcessor, actionProcessor, safety);
+            var loop = new ControlLoop(new GymManipulatorEnv(pipeline, new RealTimeClock(), config));
             var duration = parse.GetValue(time) is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             var lastPrint = DateTime.MinValue;
             var screen = TerminalDisplay.Open(parse.GetValue(display), Console.Out, Console.Error);
-            var report = loop.Run(parse.GetValue(fps), duration, stop.Token, (_, sent) =>
+            var report = loop.Run(duration, cancel, step =>
             {
-                if (source is IEventTeleoperator events)
-                {
-                    foreach (var (e, on) in events.GetTeleopEvents())
-                        if (on && e != TeleopEvent.IsIntervention) Console.WriteLine($"event: {e.ToLeRobotName()}");
-                    if (source is GamepadTeleoperator { ExitRequested: true }) stop.Cancel();
-                }
-                if (screen is not null) { screen.Show(sent); return; } // this robot has no cameras to show yet
-                if (DateTime.UtcNow - lastPrint < TimeSpan.FromSeconds(1)) return;
+                var ev = step.Events;
+                foreach (var (name, on) in new[] { ("success", ev.Success), ("failure", ev.Failure), ("rerecord_episode", ev.Rerecord) })
+                    if (on) Console.WriteLine($"event: {name}");
+                if (source is GamepadTeleoperator { ExitRequested: true }) return false;
+                if (screen is not null) { screen.Show(step.Next.Joints); return true; } // this command opens no cameras
+                if (DateTime.UtcNow - lastPrint < TimeSpan.FromSeconds(1)) return true;
                 lastPrint = DateTime.UtcNow;
-                Console.WriteLine(string.Join("  ", sent.Select(kv => $"{kv.Key}={kv.Value,7:F1}")));
+                Console.WriteLine(string.Join("  ", step.Next.Joints.Select(kv => $"{kv.Key}={kv.Value,7:F1}")));
+                return true;
             });
-            Console.WriteLine($"ticks={report.Ticks} overruns={report.Overruns} read_failures={report.ReadFailures} " +
-                $"loop_p50={report.LoopP50Ms:F2}ms loop_p99={report.LoopP99Ms:F2}ms " +
-                $"safety: non_finite={report.NonFinite} limit_clamps={report.LimitClamps} step_clamps={report.StepClamps}");
+            Console.WriteLine(report);
             return 0;
         })));
         return command;

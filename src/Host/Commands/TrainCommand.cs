@@ -21,6 +21,7 @@ public static class TrainCommand
     {
         var command = new Command("train", "Train a policy on a LeRobot v3 dataset (LeRobot-style --policy.* overrides are accepted).");
         var data = new DatasetOptions();
+        var configPath = new Option<string?>("--config_path") { Description = "A lerobot-train config file (e.g. the reward classifier's, or a HIL-SERL train config); --dataset.* / --policy.* / --steps ... flags override its keys" };
         var type = new Option<string?>("--policy.type") { Description = "Policy type (see `robotactors policies list`)" };
         var path = new Option<string?>("--policy.path") { Description = "Fine-tune this pretrained policy folder (config.json, model.safetensors) instead of starting from --policy.type" };
         var steps = new Option<long>("--steps") { Description = "Total optimization steps", DefaultValueFactory = _ => 100_000 };
@@ -33,7 +34,7 @@ public static class TrainCommand
         var threads = new Option<int>("--num_threads") { Description = "Torch CPU threads (0 = default)" };
         var plugins = PluginOption.Create();
         data.AddTo(command);
-        foreach (var o in new Option[] { type, path, steps, batch, output, saveFreq, logFreq, seed, resume, threads, plugins }) command.Add(o);
+        foreach (var o in new Option[] { configPath, type, path, steps, batch, output, saveFreq, logFreq, seed, resume, threads, plugins }) command.Add(o);
         command.TreatUnmatchedTokensAsErrors = false;
         CliHelp.DescribeExtraArguments(command, "[--policy.<field>=<value> ...]", "Policy fields",
             "--policy.<field>=<value>  any field of the policy's config.json (LeRobot's names), e.g. --policy.actor_lr=1e-4,\n" +
@@ -44,6 +45,8 @@ public static class TrainCommand
             try
             {
                 PluginOption.Discover(parseResult.GetValue(plugins), Console.Error);
+                if (parseResult.GetValue(threads) is > 0 and var t) torch.set_num_threads(t);
+                if (parseResult.GetValue(configPath) is not null) return TrainFromConfig.Run(parseResult, command);
                 var (overrides, emaOverrides) = DottedOverrides(parseResult.UnmatchedTokens);
                 var ema = EmaSettings(emaOverrides);
                 var isResume = parseResult.GetValue(resume);
@@ -64,7 +67,6 @@ public static class TrainCommand
                     Console.Error.WriteLine("error: --policy.type is required (see `robotactors policies list`), or --policy.path to fine-tune a pretrained policy");
                     return 2;
                 }
-                if (parseResult.GetValue(threads) is > 0 and var n) torch.set_num_threads(n);
 
                 var config = pretrained is not null ? PreTrainedConfig.LoadForFineTuning(pretrained, overrides)
                     : policyType is not null ? PreTrainedConfig.Create(policyType, overrides)

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using RobotActors.Actors.Configuration;
+using RobotActors.Actors.Hosting;
 
 namespace RobotActors.Host.Configuration;
 
@@ -37,7 +38,9 @@ public static class ConfigLoader
         var provenance = new Dictionary<string, string>();
         foreach (var f in files)
         {
-            foreach (var key in LeafKeys(HoconFiles.ParseOwn(f).Root, "").Where(IsApplicationKey))
+            var own = LeafKeys(HoconFiles.ParseOwn(f).Root, "").ToList();
+            RefuseGenerated(HoconFiles.Display(f), own);
+            foreach (var key in own.Where(IsApplicationKey))
             {
                 if (!known.Contains(key)) throw Unknown(HoconFiles.Display(f), key, known);
                 provenance[key] = HoconFiles.Display(f);
@@ -48,6 +51,7 @@ public static class ConfigLoader
         foreach (var assignment in overrides ?? [])
         {
             var parsed = ParseOverride(assignment);
+            RefuseGenerated($"--set {assignment}", LeafKeys(parsed.Root, ""));
             foreach (var leaf in LeafKeys(parsed.Root, "").Where(IsApplicationKey))
             {
                 if (!known.Contains(leaf)) throw Unknown($"--set {assignment}", leaf, known);
@@ -67,6 +71,15 @@ public static class ConfigLoader
             var source = provenance.GetValueOrDefault(ex.Key.Split('[')[0], HoconFiles.Display(file));
             throw new ConfigException($"{source}: {ex.Key}: {ex.Problem}. {ex.Fix}.", ex);
         }
+    }
+
+    /// <summary>An Akka setting the node derives from a RobotActors one would be overridden without a word; refuse it, naming the setting to use.</summary>
+    private static void RefuseGenerated(string source, IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+            if (NodeConfig.GeneratedFrom(key) is { } setting)
+                throw new ConfigException($"{source}: {key} is set by RobotActors from {setting}, so it would be ignored. Set {setting} instead " +
+                                          $"(e.g. --set {setting.Split(' ')[0]}=<value>, or in the robotactors {{ }} section of your file).");
     }
 
     private static bool IsApplicationKey(string key) =>
@@ -99,20 +112,7 @@ public static class ConfigLoader
     }
 
     /// <summary>Every leaf key under a HOCON value: objects are walked, lists and literals are leaves.</summary>
-    public static IEnumerable<string> LeafKeys(HoconValue? value, string prefix)
-    {
-        if (value is null) yield break;
-        if (!value.IsObject())
-        {
-            if (prefix.Length > 0) yield return prefix;
-            yield break;
-        }
-        foreach (var (name, child) in value.GetObject().Items)
-        {
-            var path = prefix.Length == 0 ? name : $"{prefix}.{name}";
-            foreach (var leaf in LeafKeys(child, path)) yield return leaf;
-        }
-    }
+    public static IEnumerable<string> LeafKeys(HoconValue? value, string prefix) => HoconKeys.Leaves(value, prefix);
 
     private static int Distance(string a, string b)
     {

@@ -76,7 +76,7 @@ internal static class HoconFiles
 
     private static HoconRoot ParseText(string text, string source, Func<string, HoconRoot> include)
     {
-        CheckBrackets(text, source);
+        text = CheckBrackets(text, source);
         try
         {
             return Parser.Parse(text, include);
@@ -94,9 +94,13 @@ internal static class HoconFiles
     /// <summary>
     /// Akka's parser accepts a file that ends inside an object, silently dropping what follows; an
     /// unclosed brace is the commonest HOCON typo, so check bracket balance first and name the line.
+    /// It also refuses a comma after a nested object (<c>node { port = 4053 }, robots = []</c>), which HOCON
+    /// allows; between the fields of an object that comma is turned into a blank (same positions, same
+    /// meaning), while commas between list elements are left alone.
     /// </summary>
-    private static void CheckBrackets(string text, string source)
+    private static string CheckBrackets(string text, string source)
     {
+        var chars = text.ToCharArray();
         var open = new Stack<(char Bracket, int Line)>();
         var line = 1;
         for (var i = 0; i < text.Length; i++)
@@ -124,6 +128,12 @@ internal static class HoconFiles
                 if (open.Count == 0 || open.Peek().Bracket != expected)
                     throw new ConfigException($"{Display(source)}: HOCON syntax error: unexpected '{c}' on line {line}. Remove it or add the matching '{expected}'.");
                 open.Pop();
+                if (c == '}' && (open.Count == 0 || open.Peek().Bracket == '{'))
+                {
+                    var next = i + 1;
+                    while (next < text.Length && text[next] is ' ' or '\t') next++;
+                    if (next < text.Length && text[next] == ',') chars[next] = ' ';
+                }
             }
         }
         if (open.Count > 0)
@@ -131,6 +141,7 @@ internal static class HoconFiles
             var (bracket, at) = open.Peek();
             throw new ConfigException($"{Display(source)}: HOCON syntax error: '{bracket}' opened on line {at} is never closed. Add the closing '{(bracket == '{' ? '}' : ']')}'.");
         }
+        return new string(chars);
     }
 
     private static int QuoteEnd(string text, int from)

@@ -50,6 +50,17 @@ public abstract class PreTrainedConfig
     /// <summary>Checks the features against what the policy needs; each policy calls it from its constructor.</summary>
     public abstract void ValidateFeatures();
 
+    /// <summary>
+    /// The policy's ACTION output for a dataset's action column. The same by default; policies whose
+    /// dataset action holds more than they predict (gaussian_actor and sac: the gripper index after the
+    /// continuous dimensions) narrow it.
+    /// </summary>
+    public virtual PolicyFeature PolicyActionFeature(PolicyFeature datasetAction) => datasetAction;
+
+    /// <summary>How many values select_action returns per row (what the robot executes): the action feature's size by default.</summary>
+    [JsonIgnore]
+    public virtual int? SelectedActionDim => ActionFeature?.Shape[0];
+
     /// <summary>Settings that are valid but will probably not do what the user wants; trainers print them.</summary>
     public virtual IEnumerable<string> Warnings() => [];
 

@@ -10,7 +10,7 @@ namespace RobotActors.Policies.Networks;
 /// 128×128 image gives a 512×4×4 feature map. Group normalization keeps a frozen backbone independent of
 /// batch statistics. The weights start random: pretrained ImageNet weights are not available here.
 /// </summary>
-public sealed class ResNet10Encoder : nn.Module<Tensor, Tensor>
+public sealed class ResNet10Encoder : NamedModule<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> _stem;
     private readonly ModuleList<BasicBlock> _stages = new();
@@ -39,7 +39,7 @@ public sealed class ResNet10Encoder : nn.Module<Tensor, Tensor>
         return x;
     }
 
-    private sealed class BasicBlock : nn.Module<Tensor, Tensor>
+    private sealed class BasicBlock : NamedModule<Tensor, Tensor>
     {
         private readonly nn.Module<Tensor, Tensor> _main;
         private readonly nn.Module<Tensor, Tensor>? _shortcut;

@@ -7,7 +7,7 @@ namespace RobotActors.Policies.Networks;
 /// <summary>
 /// Learned spatial pooling: out[b,c,f] = Σ_{h,w} feat[b,c,h,w]·K[c,h,w,f], flattened to C·F.
 /// </summary>
-public sealed class SpatialLearnedEmbeddings : nn.Module<Tensor, Tensor>
+public sealed class SpatialLearnedEmbeddings : NamedModule<Tensor, Tensor>
 {
     private readonly Parameter _kernel;
 

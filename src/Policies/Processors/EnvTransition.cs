@@ -11,6 +11,11 @@ public sealed class EnvTransition
 {
     public Dictionary<string, Tensor> Observation { get; init; } = new();
     public Tensor? Action { get; set; }
+    /// <summary>
+    /// LeRobot's RobotAction: the action as named values ("delta_x", "ee.x", "shoulder_pan.pos", ...), which the
+    /// end-effector steps pass between the policy's tensor and the bus. LeRobot keeps either form in one slot.
+    /// </summary>
+    public Dictionary<string, double>? RobotAction { get; set; }
     public Tensor? Reward { get; set; }
     public Tensor? Done { get; set; }
     public Tensor? Truncated { get; set; }
@@ -20,7 +25,7 @@ public sealed class EnvTransition
     public EnvTransition ShallowCopy() => new()
     {
         Observation = new Dictionary<string, Tensor>(Observation),
-        Action = Action, Reward = Reward, Done = Done, Truncated = Truncated,
+        Action = Action, RobotAction = RobotAction is null ? null : new Dictionary<string, double>(RobotAction), Reward = Reward, Done = Done, Truncated = Truncated,
         Info = new Dictionary<string, object?>(Info),
         ComplementaryData = new Dictionary<string, object?>(ComplementaryData),
     };

@@ -32,33 +32,57 @@ public static class Checkpoints
     /// <param name="ema">With an EMA of the weights: training_state keeps both the average and the live weights, and
     /// pretrained_model holds the average when <see cref="EmaConfig.UseForEval"/>.</param>
     public static string Save(string outputDir, long step, long totalSteps, PreTrainedPolicy policy, ProcessorPipeline pre,
-        ProcessorPipeline post, OptimizerSet optimizers, JsonObject trainConfig, int seed, (EmaWeights Weights, EmaConfig Config)? ema = null)
-    {
-        var root = Path.Combine(outputDir, CheckpointsDir);
-        Directory.CreateDirectory(root);
-        var name = StepName(step, totalSteps);
-        var temp = Path.Combine(root, $".tmp-{name}-{Guid.NewGuid():N}");
-        var model = Path.Combine(temp, PretrainedModelDir);
-        policy.SavePretrained(model, pre, post, ema is { Config.UseForEval: true } e ? e.Weights.State : null);
-        File.WriteAllText(Path.Combine(model, TrainConfigFile), trainConfig.ToJsonString(ConfigJson.Options));
+        ProcessorPipeline post, OptimizerSet optimizers, JsonObject trainConfig, int seed, (EmaWeights Weights, EmaConfig Config)? ema = null) =>
+        WriteAtomically(outputDir, StepName(step, totalSteps), temp =>
+        {
+            var model = Path.Combine(temp, PretrainedModelDir);
+            policy.SavePretrained(model, pre, post, ema is { Config.UseForEval: true } e ? e.Weights.State : null);
+            File.WriteAllText(Path.Combine(model, TrainConfigFile), trainConfig.ToJsonString(ConfigJson.Options));
 
-        var state = Path.Combine(temp, TrainingStateDir);
+            var state = Path.Combine(temp, TrainingStateDir);
+            SaveTrainingState(state, step, optimizers);
+            if (ema is { } average)
+            {
+                average.Weights.Save(Path.Combine(state, EmaWeights.ShadowFile));
+                TorchSafeTensors.Save(policy.StateDict(), Path.Combine(state, EmaWeights.LiveFile));
+            }
+            // Every step reseeds from (seed, step), so the seed and step are the whole random state.
+            TorchSafeTensors.Save(new Dictionary<string, torch.Tensor>
+            {
+                ["seed"] = torch.tensor((long)seed),
+                ["step"] = torch.tensor(step),
+            }, Path.Combine(state, RngStateFile));
+        });
+
+    /// <summary>training_state/: the step, every optimizer's state and param groups, the scheduler's epoch.</summary>
+    public static void SaveTrainingState(string state, long step, OptimizerSet optimizers)
+    {
         Directory.CreateDirectory(state);
         File.WriteAllText(Path.Combine(state, TrainingStepFile), new JsonObject { ["step"] = step }.ToJsonString());
-        if (ema is { } average)
-        {
-            average.Weights.Save(Path.Combine(state, EmaWeights.ShadowFile));
-            TorchSafeTensors.Save(policy.StateDict(), Path.Combine(state, EmaWeights.LiveFile));
-        }
         TorchSafeTensors.Save(optimizers.StateTensors(), Path.Combine(state, OptimizerStateFile));
         File.WriteAllText(Path.Combine(state, OptimizerParamGroupsFile), optimizers.ParamGroups().ToJsonString(ConfigJson.Options));
         File.WriteAllText(Path.Combine(state, SchedulerStateFile), new JsonObject { ["last_epoch"] = step }.ToJsonString());
-        // Every step reseeds from (seed, step), so the seed and step are the whole random state.
-        TorchSafeTensors.Save(new Dictionary<string, torch.Tensor>
+    }
+
+    /// <summary>
+    /// Writes checkpoints/&lt;name&gt; through <paramref name="write"/> into a temporary folder, renames it into
+    /// place (replacing an older one of the same name) and points "last" at it; returns its path.
+    /// </summary>
+    public static string WriteAtomically(string outputDir, string name, Action<string> write)
+    {
+        var root = Path.Combine(outputDir, CheckpointsDir);
+        Directory.CreateDirectory(root);
+        var temp = Path.Combine(root, $".tmp-{name}-{Guid.NewGuid():N}");
+        try
         {
-            ["seed"] = torch.tensor((long)seed),
-            ["step"] = torch.tensor(step),
-        }, Path.Combine(state, RngStateFile));
+            Directory.CreateDirectory(temp);
+            write(temp);
+        }
+        catch
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            throw;
+        }
 
         var final = Path.Combine(root, name);
         if (Directory.Exists(final))

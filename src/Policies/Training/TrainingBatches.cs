@@ -1,4 +1,3 @@
-using RobotActors.Policies.Configs;
 using RobotActors.Policies.Processors;
 using static TorchSharp.torch;
 
@@ -15,14 +14,6 @@ public static class TrainingBatches
         IReadOnlyDictionary<string, int[]> deltaIndices, IReadOnlyList<int> indices)
     {
         var raw = policy.NeedsNextObservation ? TransitionBatches.Get(dataset, indices) : dataset.GetBatch(indices, deltaIndices);
-        var current = raw.Where(kv => !kv.Key.StartsWith(PolicyKeys.NextPrefix + PolicyKeys.ObservationPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key, kv => kv.Value);
-        var batch = pre.ProcessBatch(current);
-        var next = raw.Where(kv => kv.Key.StartsWith(PolicyKeys.NextPrefix + PolicyKeys.ObservationPrefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[PolicyKeys.NextPrefix.Length..], kv => kv.Value);
-        if (next.Count > 0)
-            foreach (var (k, v) in pre.ProcessObservation(next))
-                batch[PolicyKeys.NextPrefix + k] = v;
-        return batch;
+        return TransitionBatches.Normalize(pre, raw);
     }
 }

@@ -1,4 +1,5 @@
 using RobotActors.Policies.Configs;
+using RobotActors.Policies.Processors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,6 +33,23 @@ public static class TransitionBatches
         if (!batch.ContainsKey(PolicyKeys.Done)) batch[PolicyKeys.Done] = sameEpisode.logical_not().to(float32);
         if (!batch.ContainsKey(PolicyKeys.Reward))
             throw new InvalidOperationException($"RL training needs '{PolicyKeys.Reward}' in the dataset");
+        return batch;
+    }
+
+    /// <summary>
+    /// Runs an RL batch through a policy's preprocessor: observations, action and the rest as one batch,
+    /// then the next observations ("next.observation.*") normalized exactly like the current ones.
+    /// </summary>
+    public static Dictionary<string, Tensor> Normalize(ProcessorPipeline preprocessor, IReadOnlyDictionary<string, Tensor> raw)
+    {
+        const string nextObservation = PolicyKeys.NextPrefix + PolicyKeys.ObservationPrefix;
+        var current = raw.Where(kv => !kv.Key.StartsWith(nextObservation, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var batch = preprocessor.ProcessBatch(current);
+        var next = raw.Where(kv => kv.Key.StartsWith(nextObservation, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[PolicyKeys.NextPrefix.Length..], kv => kv.Value);
+        if (next.Count > 0)
+            foreach (var (k, v) in preprocessor.ProcessObservation(next))
+                batch[PolicyKeys.NextPrefix + k] = v;
         return batch;
     }
 }

@@ -94,6 +94,29 @@ public sealed class CalibrationValidationTests : IDisposable
     }
 
     [Fact]
+    public void A_broken_file_in_LeRobots_calibration_folder_is_refused_the_same_way()
+    {
+        var saved = Environment.GetEnvironmentVariable("HF_LEROBOT_CALIBRATION");
+        Environment.SetEnvironmentVariable("HF_LEROBOT_CALIBRATION", _dir.FullName);
+        try
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(_dir.FullName, "robots", "so_follower")).FullName;
+            File.WriteAllText(Path.Combine(folder, "lab.json"), So101Json(extraMotor: "wrist_yaw"));
+            using var emu = ServoBusEmulator.ForArm();
+            using var arm = new Arm(new ArmConfig { Type = "so101_follower", Port = emu.PortPath, Id = "lab" });
+            Assert.Equal(Path.Combine(folder, "lab.json"), arm.CalibrationPath);
+            var e = Assert.Throws<NotCalibratedException>(() => arm.Connect());
+            Assert.Contains($"Calibration file '{Path.Combine(folder, "lab.json")}' is not a valid calibration", e.Message);
+            Assert.Contains("wrist_yaw: not a motor of a so101_follower", e.Message);
+            Assert.Equal(0, emu.PacketsReceived);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HF_LEROBOT_CALIBRATION", saved);
+        }
+    }
+
+    [Fact]
     public void A_bus_refuses_an_invalid_calibration_whole_so_no_motor_gets_half_of_it()
     {
         using var emu = ServoBusEmulator.ForArm();

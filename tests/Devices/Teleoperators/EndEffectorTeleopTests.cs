@@ -62,8 +62,13 @@ public sealed class EndEffectorTeleopTests : IDisposable
 
         var mapper = new EndEffectorActionMapper(kinematics, new EndEffectorBounds([-1, -1, 0], [1, 1, startZ + 0.05]), [0.01, 0.01, 0.005]);
         var safety = new SafetyStep(new SafetyLimits { Joints = follower.JointLimits(), MaxStepPerTick = 10 });
-        var loop = new TeleoperationLoop(pad, follower, safety, a => mapper.Map(follower.GetObservation(), a));
-        loop.Run(fps: 30, duration: TimeSpan.FromSeconds(1.2), CancellationToken.None);
+        // The mapper alone (the simulated workcell's rollout uses it); the CLI and the actors run RobotActors.Rl's pipeline.
+        var end = DateTime.UtcNow + TimeSpan.FromSeconds(1.2);
+        while (DateTime.UtcNow < end)
+        {
+            follower.SendAction(safety.Apply(mapper.Map(follower.GetObservation(), pad.GetAction())).Action);
+            Thread.Sleep(33);
+        }
         Thread.Sleep(200); // let the servos finish the last goal
 
         var observation = follower.GetObservation();

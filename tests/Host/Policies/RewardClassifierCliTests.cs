@@ -17,7 +17,7 @@ public class RewardClassifierCliTests : IDisposable
         await SceneDataset.WriteAsync(dataset);
         var output = Path.Combine(_dir, "out");
         var train = CliProcess.Robotactors("train", "--dataset.root", dataset, "--policy.type=reward_classifier",
-            "--policy.learning_rate=1e-3", "--policy.hidden_dim=32", "--policy.latent_dim=32", "--policy.image_encoder_hidden_dim=8",
+            "--policy.learning_rate=1e-3", "--policy.num_cameras=1", "--policy.hidden_dim=32", "--policy.latent_dim=32", "--policy.image_encoder_hidden_dim=8",
             "--steps", "60", "--batch_size", "16", "--log_freq", "20", "--save_freq", "60", "--output_dir", output,
             "--num_threads", "1", "--plugins", Path.Combine(_dir, "none"));
         Assert.True(train.Code == 0, $"train failed:\n{train.Out}\n{train.Err}");

@@ -41,8 +41,10 @@ public class PolicyConfigTests
         Assert.Equal(3, config.NumDiscreteActions);
         Assert.Equal(0.97, config.Discount);
         Assert.Equal(new[] { 128, 128 }, config.CriticNetworkKwargs.HiddenDims);
-        Assert.Equal(3, config.ContinuousActionDim);
-        Assert.Equal(-2.0, config.EffectiveTargetEntropy);
+        // As in LeRobot, output_features.action counts the continuous dimensions; the gripper index is one more.
+        Assert.Equal(4, config.ToGaussianActorConfig().ContinuousActionDim);
+        Assert.Equal(5, config.ToGaussianActorConfig().ExecutedActionDim);
+        Assert.Equal(-2.5, config.ToGaussianActorConfig().DefaultTargetEntropy);
         Assert.Single(config.ImageFeatures);
     }
 

@@ -86,5 +86,7 @@ public class RewardClassifierLearningTests(ITestOutputHelper output)
     {
         var config = new RewardClassifierConfig { InputFeatures = { [PolicyKeys.ObservationState] = new(FeatureType.State, [3]) } };
         Assert.Contains("at least one observation.image", Assert.Throws<PolicyConfigException>(() => new RewardClassifierPolicy(config)).Message);
+        var oneCamera = new RewardClassifierConfig { InputFeatures = { [Front] = new(FeatureType.Visual, [3, 64, 64]) } };
+        Assert.Contains("set --policy.num_cameras=1", Assert.Throws<PolicyConfigException>(() => new RewardClassifierPolicy(oneCamera)).Message);
     }
 }
