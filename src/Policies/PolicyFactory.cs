@@ -88,19 +88,40 @@ public static class PolicyFactory
         if (reshaped.Count > 0)
             throw new PolicyConfigException($"Feature mismatch between dataset and policy config: {string.Join("; ", reshaped)}; train on a dataset recorded with the same robot and cameras, or start a new policy with --policy.type");
         var policy = MakePolicy(config, stats);
+        // A fine-tuned policy's backbone comes with the rest of its weights from the pretrained folder.
+        if (config.PretrainedPath is null) policy.LoadPretrainedBackbones();
         var (pre, post) = MakeProcessors(config, stats);
         return (policy, pre, post);
     }
 
-    /// <summary>Loads a pretrained folder: config.json, model.safetensors and the processor files when present.</summary>
-    public static (PreTrainedPolicy Policy, ProcessorPipeline? Pre, ProcessorPipeline? Post) LoadPretrained(string directory)
+    /// <summary>
+    /// Loads a pretrained folder: config.json, model.safetensors and the processor files when present. A device
+    /// this build lacks (a checkpoint trained on CUDA) becomes the CPU, in the config and in the processors.
+    /// </summary>
+    public static (PreTrainedPolicy Policy, ProcessorPipeline? Pre, ProcessorPipeline? Post) LoadPretrained(string directory, Action<string>? warn = null)
     {
         var config = PreTrainedConfig.Load(directory);
+        var device = Torch.TorchDevices.Usable(config.Device, out var warning);
+        Dictionary<string, System.Text.Json.Nodes.JsonObject>? overrides = null;
+        if (warning is not null)
+        {
+            warn?.Invoke(warning);
+            config.Device = device;
+            overrides = new() { ["device_processor"] = new() { ["device"] = device } };
+        }
         var policy = MakePolicy(config);
-        policy.LoadWeights(directory);
+        var weights = policy.LoadWeights(directory);
         policy.eval();
         ProcessorPipeline? Load(string name) =>
-            File.Exists(Path.Combine(directory, name + ".json")) ? ProcessorPipeline.Load(directory, name + ".json") : null;
-        return (policy, Load(ProcessorPipeline.PreprocessorName), Load(ProcessorPipeline.PostprocessorName));
+            File.Exists(Path.Combine(directory, name + ".json")) ? ProcessorPipeline.Load(directory, name + ".json", overrides) : null;
+        var (pre, post) = (Load(ProcessorPipeline.PreprocessorName), Load(ProcessorPipeline.PostprocessorName));
+        if (pre is null && post is null && LegacyNormalizationBuffers.Present(weights))
+        {
+            // A LeRobot model from before processor pipelines: its statistics are in model.safetensors.
+            warn?.Invoke($"{directory} predates LeRobot's processor files; its pre/post-processors were rebuilt from the normalization buffers in {PreTrainedPolicy.ModelFileName} " +
+                         "(save it again to write them, as LeRobot's migrate_policy_normalization.py does)");
+            (pre, post) = MakeProcessors(config, LegacyNormalizationBuffers.Read(config, weights));
+        }
+        return (policy, pre, post);
     }
 }

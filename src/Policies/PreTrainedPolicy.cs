@@ -43,6 +43,22 @@ public abstract class PreTrainedPolicy : nn.Module
     public virtual IReadOnlyDictionary<string, IReadOnlyList<Parameter>> GetOptimParams() =>
         new Dictionary<string, IReadOnlyList<Parameter>> { [OptimizerSet.Default] = parameters().Where(p => p.requires_grad).ToList() };
 
+    /// <summary>
+    /// Learning rates for parameter groups that do not use the optimizer's own (ACT's "backbone" group at
+    /// optimizer_lr_backbone); none by default.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, double> GetOptimGroupLearningRates() => new Dictionary<string, double>();
+
+    /// <summary>The optimizers of a preset for this policy's parameter groups and their learning rates.</summary>
+    public OptimizerSet MakeOptimizers(OptimizerConfig preset) => preset.Build(GetOptimParams(), GetOptimGroupLearningRates());
+
+    /// <summary>
+    /// Loads pretrained weights for parts that have their own source (an ImageNet backbone named by
+    /// pretrained_backbone_weights). Called for a new policy before training, not when a whole pretrained
+    /// policy is loaded (its model.safetensors already holds those weights).
+    /// </summary>
+    public virtual void LoadPretrainedBackbones() { }
+
     /// <summary>Called after every optimizer step (e.g. an EMA target network); nothing by default.</summary>
     public virtual void Update() { }
 
@@ -68,11 +84,13 @@ public abstract class PreTrainedPolicy : nn.Module
         state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
 
     /// <summary>Writes config.json, model.safetensors and, when given, the two processor pipelines.</summary>
-    public void SavePretrained(string directory, ProcessorPipeline? preprocessor = null, ProcessorPipeline? postprocessor = null)
+    /// <param name="weights">The tensors to write as model.safetensors instead of this policy's own (an EMA of them).</param>
+    public void SavePretrained(string directory, ProcessorPipeline? preprocessor = null, ProcessorPipeline? postprocessor = null,
+        IReadOnlyDictionary<string, Tensor>? weights = null)
     {
         Directory.CreateDirectory(directory);
         Config.Save(directory);
-        TorchSafeTensors.Save(StateDict(), Path.Combine(directory, ModelFileName), new Dictionary<string, string> { ["format"] = "pt" });
+        TorchSafeTensors.Save(weights ?? StateDict(), Path.Combine(directory, ModelFileName), new Dictionary<string, string> { ["format"] = "pt" });
         preprocessor?.Save(directory);
         postprocessor?.Save(directory);
     }
@@ -83,12 +101,17 @@ public abstract class PreTrainedPolicy : nn.Module
     /// </summary>
     protected virtual IReadOnlyDictionary<string, Tensor> UpgradeStateDict(IReadOnlyDictionary<string, Tensor> tensors, string source) => tensors;
 
-    /// <summary>Loads model.safetensors into this policy; a missing or mis-shaped tensor is an error naming it.</summary>
-    public void LoadWeights(string directory)
+    /// <summary>
+    /// Loads model.safetensors into this policy and returns everything the file holds; a missing or mis-shaped
+    /// tensor is an error naming it, tensors the policy does not have (old normalization buffers) are left out.
+    /// </summary>
+    public Dictionary<string, Tensor> LoadWeights(string directory)
     {
         var path = Path.Combine(directory, ModelFileName);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} not found; a pretrained policy folder holds config.json and model.safetensors", path);
-        LoadStateDict(TorchSafeTensors.Load(path), path);
+        var tensors = TorchSafeTensors.Load(path);
+        LoadStateDict(tensors, path);
+        return tensors;
     }
 
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> tensors, string source)

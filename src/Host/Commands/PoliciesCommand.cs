@@ -16,8 +16,8 @@ public static class PoliciesCommand
         list.SetAction(parseResult =>
         {
             PluginOption.Discover(parseResult.GetValue(plugins), Console.Error);
-            foreach (var (type, source) in PolicyPlugins.Available())
-                Console.WriteLine($"{type,-24} {source}");
+            foreach (var (type, source, description) in PolicyPlugins.Available())
+                Console.WriteLine(description.Length == 0 ? $"{type,-20} {source}" : $"{type,-20} {source,-9} {description}");
             return 0;
         });
         policies.Add(list);

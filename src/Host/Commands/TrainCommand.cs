@@ -47,7 +47,8 @@ public static class TrainCommand
                 PluginOption.Discover(parseResult.GetValue(plugins), Console.Error);
                 if (parseResult.GetValue(threads) is > 0 and var t) torch.set_num_threads(t);
                 if (parseResult.GetValue(configPath) is not null) return TrainFromConfig.Run(parseResult, command);
-                var overrides = PolicyOverrides(parseResult.UnmatchedTokens);
+                var (overrides, emaOverrides) = DottedOverrides(parseResult.UnmatchedTokens);
+                var ema = EmaSettings(emaOverrides);
                 var isResume = parseResult.GetValue(resume);
                 var policyType = parseResult.GetValue(type);
                 var pretrained = parseResult.GetValue(path);
@@ -77,11 +78,12 @@ public static class TrainCommand
                 // A resumed run keeps its own settings (train_config.json); only what is typed here replaces them.
                 var given = new[] { ("steps", (Option)steps), ("batch_size", batch), ("save_freq", saveFreq), ("log_freq", logFreq), ("seed", seed) }
                     .Where(o => parseResult.GetResult(o.Item2) is { Implicit: false }).Select(o => o.Item1).ToHashSet();
+                if (emaOverrides.Count > 0) given.Add("ema");
                 var options = new TrainOptions
                 {
                     OutputDir = outputDir, Steps = parseResult.GetValue(steps), BatchSize = parseResult.GetValue(batch),
                     SaveFreq = parseResult.GetValue(saveFreq), LogFreq = parseResult.GetValue(logFreq), Seed = parseResult.GetValue(seed),
-                    Resume = isResume, ResumeOverrides = given, DatasetRepoId = data.RepoIdOf(parseResult),
+                    Resume = isResume, ResumeOverrides = given, DatasetRepoId = data.RepoIdOf(parseResult), Ema = ema,
                     DatasetRoot = isResume && !data.IsGiven(parseResult) ? null : Path.GetFullPath(data.Resolve(parseResult)),
                 };
                 if (isResume) options = TrainResume.Resolve(options).Options;
@@ -114,21 +116,48 @@ public static class TrainCommand
         return command;
     }
 
-    /// <summary>"--policy.actor_lr=1e-4" or "--policy.actor_lr 1e-4" → ("actor_lr", "1e-4").</summary>
-    private static Dictionary<string, string> PolicyOverrides(IReadOnlyList<string> tokens)
+    /// <summary>
+    /// "--policy.actor_lr=1e-4" or "--policy.actor_lr 1e-4" → ("actor_lr", "1e-4"); "--ema.enable=true" likewise
+    /// into the EMA settings.
+    /// </summary>
+    private static (Dictionary<string, string> Policy, Dictionary<string, string> Ema) DottedOverrides(IReadOnlyList<string> tokens)
     {
-        var result = new Dictionary<string, string>();
+        var policy = new Dictionary<string, string>();
+        var ema = new Dictionary<string, string>();
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];
-            if (!token.StartsWith(PolicyPrefix, StringComparison.Ordinal))
-                throw new ArgumentException($"unknown option '{token}'; policy fields are set with --policy.<field>=<value>");
-            var body = token[PolicyPrefix.Length..];
+            var (prefix, target) = token.StartsWith(PolicyPrefix, StringComparison.Ordinal) ? (PolicyPrefix, policy)
+                : token.StartsWith(EmaPrefix, StringComparison.Ordinal) ? (EmaPrefix, ema)
+                : throw new ArgumentException($"unknown option '{token}'; policy fields are set with --policy.<field>=<value>, the weight average with --ema.<field>=<value>");
+            var body = token[prefix.Length..];
             var eq = body.IndexOf('=');
-            if (eq >= 0) result[body[..eq]] = body[(eq + 1)..];
-            else if (i + 1 < tokens.Count && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal)) result[body] = tokens[++i];
+            if (eq >= 0) target[body[..eq]] = body[(eq + 1)..];
+            else if (i + 1 < tokens.Count && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal)) target[body] = tokens[++i];
+            else if (prefix == EmaPrefix && body == "enable") target[body] = "true";
             else throw new ArgumentException($"'{token}' has no value; write {token}=<value>");
         }
-        return result;
+        return (policy, ema);
+    }
+
+    private const string EmaPrefix = "--ema.";
+
+    /// <summary>LeRobot's EMAConfig from --ema.* flags, range-checked.</summary>
+    private static EmaConfig EmaSettings(IReadOnlyDictionary<string, string> overrides)
+    {
+        var node = new System.Text.Json.Nodes.JsonObject();
+        ConfigJson.ApplyOverrides(node, overrides);
+        EmaConfig ema;
+        try
+        {
+            ema = System.Text.Json.JsonSerializer.Deserialize<EmaConfig>(node, ConfigJson.Options) ?? new EmaConfig();
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"--ema.{e.Path?.TrimStart('$', '.')}: {e.Message.Split(" Path:")[0]} (fields: enable, decay, update_after_step, inv_gamma, power, min_decay, max_decay, use_for_eval)");
+        }
+        ConfigRanges.Check(ema, p => "--ema." + p);
+        ema.Validate();
+        return ema;
     }
 }

@@ -25,7 +25,11 @@ public static class PolicyConfigRegistry
         lock (Gate)
         {
             if (ByName.TryGetValue(name, out var existing) && existing != configType)
-                throw new PolicyConfigException($"policy type '{name}' is already registered by {existing.FullName}; {configType.FullName} must use another name");
+            {
+                var owner = existing.Assembly == typeof(PolicyConfigRegistry).Assembly ? "the built-in" : $"{existing.Assembly.GetName().Name}'s";
+                throw new PolicyConfigException($"policy type '{name}' is already {owner} {existing.FullName}; {configType.FullName} " +
+                                                $"({configType.Assembly.GetName().Name}) is not registered: give it another name in [PolicyType(\"...\")]");
+            }
             ByName[name] = configType;
         }
     }
@@ -48,6 +52,21 @@ public static class PolicyConfigRegistry
             if (ByName.TryGetValue(name, out var type)) return type;
         }
         throw new PolicyConfigException($"unknown policy type '{name}'; known types: {string.Join(", ", Names)} (plugins go in the plugins folder as RobotActors.Policy.<Name>.dll)");
+    }
+
+    // Built-in policies whose config class does not carry a description (yet).
+    private static readonly Dictionary<string, string> BuiltInDescriptions = new(StringComparer.Ordinal)
+    {
+        ["sac"] = "Soft Actor-Critic as HIL-SERL runs it: learns online on the robot from rewards and human interventions",
+        ["gaussian_actor"] = "HIL-SERL's tanh-Gaussian actor (the robot-side half of SAC) with its observation encoder and gripper critic",
+        ["reward_classifier"] = "Image classifier that predicts success from camera frames, the reward for HIL-SERL",
+    };
+
+    /// <summary>The one-line description of a policy type: its [PolicyType] Description, else a built-in one, else empty.</summary>
+    public static string Describe(string name)
+    {
+        var type = Get(name);
+        return type.GetCustomAttribute<PolicyTypeAttribute>()?.Description ?? BuiltInDescriptions.GetValueOrDefault(name) ?? "";
     }
 
     public static string NameOf(Type configType)

@@ -14,6 +14,9 @@ public static class PolicyKeys
     public const string Truncated = "next.truncated";
     public const string Success = "next.success";
 
+    /// <summary>The suffix of the mask a delta-timestamp key comes with ("action_is_pad"): true where the frame is padding.</summary>
+    public const string PadSuffix = "_is_pad";
+
     /// <summary>The prefix LeRobot puts in front of every next-observation key in an RL batch.</summary>
     public const string NextPrefix = "next.";
 

@@ -5,4 +5,7 @@ namespace RobotActors.Policies.Configs;
 public sealed class PolicyTypeAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
+
+    /// <summary>One line for `robotactors policies list`: what the policy is and what it is for.</summary>
+    public string? Description { get; init; }
 }

@@ -41,6 +41,9 @@ public abstract class PreTrainedConfig
     [JsonIgnore] public virtual IReadOnlyList<int>? ActionDeltaIndices => null;
     [JsonIgnore] public virtual IReadOnlyList<int>? RewardDeltaIndices => null;
 
+    /// <summary>Frames at the end of each episode training never samples (Diffusion Policy's drop_n_last_frames); 0 samples all.</summary>
+    [JsonIgnore] public virtual int SamplerDropLastFrames => 0;
+
     public abstract OptimizerConfig GetOptimizerPreset();
     public virtual SchedulerConfig? GetSchedulerPreset() => null;
 
@@ -74,6 +77,11 @@ public abstract class PreTrainedConfig
     [JsonIgnore]
     public IReadOnlyList<KeyValuePair<string, PolicyFeature>> ImageFeatures =>
         InputFeatures.Where(kv => kv.Value.Type == FeatureType.Visual).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+
+    /// <summary>Camera keys in input_features order (the order LeRobot's per-camera modules are numbered in).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> ImageKeysInOrder =>
+        InputFeatures.Where(kv => kv.Value.Type == FeatureType.Visual).Select(kv => kv.Key).ToList();
 
     [JsonIgnore]
     public PolicyFeature? ActionFeature =>

@@ -18,7 +18,7 @@ public sealed class ResNet10Encoder : NamedModule<Tensor, Tensor>
     public ResNet10Encoder(long inChannels) : base("resnet10")
     {
         _stem = nn.Sequential(
-            nn.Conv2d(inChannels, 64, 7, stride: 2, padding: 3, bias: false), nn.GroupNorm(4, 64), nn.ReLU(),
+            nn.Conv2d(inChannels, 64, 7, stride: 2, padding: 3, bias: false), Norms.GroupNorm(4, 64), nn.ReLU(),
             nn.MaxPool2d(3, stride: 2, padding: 1));
         long channels = 64;
         foreach (var (width, stride) in new[] { (64L, 1L), (128L, 2L), (256L, 2L), (512L, 2L) })
@@ -47,12 +47,12 @@ public sealed class ResNet10Encoder : NamedModule<Tensor, Tensor>
         public BasicBlock(long input, long output, long stride) : base("basic_block")
         {
             _main = nn.Sequential(
-                nn.Conv2d(input, output, 3, stride: stride, padding: 1, bias: false), nn.GroupNorm(4, output), nn.ReLU(),
-                nn.Conv2d(output, output, 3, padding: 1, bias: false), nn.GroupNorm(4, output));
+                nn.Conv2d(input, output, 3, stride: stride, padding: 1, bias: false), Norms.GroupNorm(4, output), nn.ReLU(),
+                nn.Conv2d(output, output, 3, padding: 1, bias: false), Norms.GroupNorm(4, output));
             register_module("layer", _main);
             if (stride != 1 || input != output)
             {
-                _shortcut = nn.Sequential(nn.Conv2d(input, output, 1, stride: stride, bias: false), nn.GroupNorm(4, output));
+                _shortcut = nn.Sequential(nn.Conv2d(input, output, 1, stride: stride, bias: false), Norms.GroupNorm(4, output));
                 register_module("shortcut", _shortcut);
             }
         }

@@ -18,11 +18,22 @@ public abstract class OptimizerConfig
     /// <summary>0 turns clipping off.</summary>
     [ConfigRange(">= 0")] public double GradClipNorm { get; set; } = 10.0;
 
-    /// <summary>Builds the optimizers for the named parameter groups a policy returns.</summary>
-    public abstract OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups);
+    /// <summary>
+    /// Builds the optimizers for the named parameter groups a policy returns. Single-optimizer presets keep
+    /// each group as a param group of one optimizer, at the rate <paramref name="groupLearningRates"/> gives
+    /// it (LeRobot's {"params": ..., "lr": ...} entries) or else at <see cref="Lr"/>.
+    /// </summary>
+    public abstract OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups,
+        IReadOnlyDictionary<string, double>? groupLearningRates = null);
 
     protected static IEnumerable<Parameter> All(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups) =>
         groups.Values.SelectMany(g => g);
+
+    protected IReadOnlyList<(IReadOnlyList<Parameter>, double)> ParamGroups(
+        IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups, IReadOnlyDictionary<string, double>? rates) =>
+        groups.Where(kv => kv.Value.Count > 0)
+            .Select(kv => (kv.Value, rates is not null && rates.TryGetValue(kv.Key, out var lr) ? lr : Lr))
+            .ToList();
 
     protected static OptimizerSet Single(IPolicyOptimizer optimizer) =>
         new(new Dictionary<string, IPolicyOptimizer> { [OptimizerSet.Default] = optimizer });
@@ -33,8 +44,8 @@ public class AdamConfig : OptimizerConfig
     [ConfigRange("[0, 1)")] public double[] Betas { get; set; } = [0.9, 0.999];
     [ConfigRange("> 0")] public double Eps { get; set; } = 1e-8;
 
-    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups) =>
-        Single(new AdamOptimizer(All(groups), Lr, Betas[0], Betas[1], Eps, WeightDecay, decoupled: false, GradClipNorm));
+    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups, IReadOnlyDictionary<string, double>? groupLearningRates = null) =>
+        Single(new AdamOptimizer(ParamGroups(groups, groupLearningRates), Betas[0], Betas[1], Eps, WeightDecay, decoupled: false, GradClipNorm));
 }
 
 public sealed class AdamWConfig : OptimizerConfig
@@ -44,8 +55,8 @@ public sealed class AdamWConfig : OptimizerConfig
     [ConfigRange("[0, 1)")] public double[] Betas { get; set; } = [0.9, 0.999];
     [ConfigRange("> 0")] public double Eps { get; set; } = 1e-8;
 
-    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups) =>
-        Single(new AdamOptimizer(All(groups), Lr, Betas[0], Betas[1], Eps, WeightDecay, decoupled: true, GradClipNorm));
+    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups, IReadOnlyDictionary<string, double>? groupLearningRates = null) =>
+        Single(new AdamOptimizer(ParamGroups(groups, groupLearningRates), Betas[0], Betas[1], Eps, WeightDecay, decoupled: true, GradClipNorm));
 }
 
 public sealed class SgdConfig : OptimizerConfig
@@ -54,7 +65,7 @@ public sealed class SgdConfig : OptimizerConfig
     [ConfigRange("[0, 1]")] public double Dampening { get; set; }
     public bool Nesterov { get; set; }
 
-    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups) =>
+    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups, IReadOnlyDictionary<string, double>? groupLearningRates = null) =>
         Single(new SgdOptimizer(All(groups), Lr, Momentum, Dampening, Nesterov, WeightDecay, GradClipNorm));
 }
 
@@ -71,7 +82,7 @@ public sealed class MultiAdamConfig : OptimizerConfig
         [ConfigRange(">= 0")] public double? WeightDecay { get; set; }
     }
 
-    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups)
+    public override OptimizerSet Build(IReadOnlyDictionary<string, IReadOnlyList<Parameter>> groups, IReadOnlyDictionary<string, double>? groupLearningRates = null)
     {
         var result = new Dictionary<string, IPolicyOptimizer>();
         foreach (var (name, parameters) in groups)

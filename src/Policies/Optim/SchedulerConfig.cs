@@ -11,6 +11,7 @@ namespace RobotActors.Policies.Optim;
 [JsonDerivedType(typeof(ConstantWithWarmupSchedulerConfig), "constant_with_warmup")]
 [JsonDerivedType(typeof(CosineDecayWithWarmupSchedulerConfig), "cosine_decay_with_warmup")]
 [JsonDerivedType(typeof(CosineAnnealingWithWarmupSchedulerConfig), "cosine_annealing_with_warmup")]
+[JsonDerivedType(typeof(DiffuserSchedulerConfig), "diffuser")]
 public abstract class SchedulerConfig
 {
     [ConfigRange(">= 0")] public int? NumWarmupSteps { get; set; }

@@ -132,10 +132,19 @@ public static class PolicyPlugins
         };
     }
 
-    /// <summary>Every registered policy type with where it comes from ("built-in" or the plugin assembly).</summary>
-    public static IReadOnlyList<(string Type, string Source)> Available() =>
+    /// <summary>Every registered policy type with where it comes from ("built-in" or the plugin assembly) and its one-line description.</summary>
+    public static IReadOnlyList<(string Type, string Source, string Description)> Available() =>
         PolicyConfigRegistry.Names
             .Select(n => (n, PolicyConfigRegistry.Get(n).Assembly is var a && a == typeof(PolicyPlugins).Assembly
-                ? "built-in" : $"plugin {a.GetName().Name} ({a.Location})"))
+                ? "built-in" : $"plugin {a.GetName().Name} ({a.Location})", PolicyConfigRegistry.Describe(n)))
             .ToList();
+
+    /// <summary>Registers the policy types and processor steps of an assembly as a plugin; what could not be registered comes back as warnings.</summary>
+    public static LoadReport RegisterPlugin(Assembly assembly)
+    {
+        var loaded = new List<Loaded>();
+        var warnings = new List<string>();
+        Register(assembly, assembly.Location, loaded, warnings);
+        return new LoadReport(loaded, warnings);
+    }
 }

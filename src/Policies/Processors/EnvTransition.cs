@@ -36,7 +36,9 @@ public sealed class EnvTransition
         var t = new EnvTransition();
         foreach (var (key, value) in batch)
         {
-            if (key.StartsWith(PolicyKeys.ObservationPrefix, StringComparison.Ordinal)) t.Observation[key] = value;
+            // Padding masks ("observation.state_is_pad", "action_is_pad") are complementary data, as in LeRobot.
+            if (key.EndsWith(PolicyKeys.PadSuffix, StringComparison.Ordinal)) t.ComplementaryData[key] = value;
+            else if (key.StartsWith(PolicyKeys.ObservationPrefix, StringComparison.Ordinal)) t.Observation[key] = value;
             else if (key == PolicyKeys.Action) t.Action = value;
             else if (key == PolicyKeys.Reward) t.Reward = value;
             else if (key == PolicyKeys.Done) t.Done = value;

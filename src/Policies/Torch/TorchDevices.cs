@@ -36,4 +36,14 @@ public static class TorchDevices
     {
         if (Unavailable(device) is { } why) throw new ArgumentException($"{field}: {why}");
     }
+
+    /// <summary>
+    /// The device a saved policy asks for, or the CPU when this build cannot give it (LeRobot's
+    /// auto_select_torch_device also falls back with a warning): checkpoints trained on CUDA or MPS run here.
+    /// </summary>
+    public static string Usable(string? requested, out string? warning)
+    {
+        warning = Unavailable(requested) is { } why ? $"{why}; the policy runs on the CPU" : null;
+        return warning is null ? requested ?? "cpu" : "cpu";
+    }
 }

@@ -29,16 +29,23 @@ public static class Checkpoints
     public static string StepName(long step, long totalSteps) =>
         step.ToString(CultureInfo.InvariantCulture).PadLeft(Math.Max(6, totalSteps.ToString(CultureInfo.InvariantCulture).Length), '0');
 
+    /// <param name="ema">With an EMA of the weights: training_state keeps both the average and the live weights, and
+    /// pretrained_model holds the average when <see cref="EmaConfig.UseForEval"/>.</param>
     public static string Save(string outputDir, long step, long totalSteps, PreTrainedPolicy policy, ProcessorPipeline pre,
-        ProcessorPipeline post, OptimizerSet optimizers, JsonObject trainConfig, int seed) =>
+        ProcessorPipeline post, OptimizerSet optimizers, JsonObject trainConfig, int seed, (EmaWeights Weights, EmaConfig Config)? ema = null) =>
         WriteAtomically(outputDir, StepName(step, totalSteps), temp =>
         {
             var model = Path.Combine(temp, PretrainedModelDir);
-            policy.SavePretrained(model, pre, post);
+            policy.SavePretrained(model, pre, post, ema is { Config.UseForEval: true } e ? e.Weights.State : null);
             File.WriteAllText(Path.Combine(model, TrainConfigFile), trainConfig.ToJsonString(ConfigJson.Options));
 
             var state = Path.Combine(temp, TrainingStateDir);
             SaveTrainingState(state, step, optimizers);
+            if (ema is { } average)
+            {
+                average.Weights.Save(Path.Combine(state, EmaWeights.ShadowFile));
+                TorchSafeTensors.Save(policy.StateDict(), Path.Combine(state, EmaWeights.LiveFile));
+            }
             // Every step reseeds from (seed, step), so the seed and step are the whole random state.
             TorchSafeTensors.Save(new Dictionary<string, torch.Tensor>
             {

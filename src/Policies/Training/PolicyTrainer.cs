@@ -32,6 +32,7 @@ public sealed class PolicyTrainer(Action<string> report)
 
         PreTrainedPolicy policy;
         ProcessorPipeline pre, post;
+        EmaWeights? ema = null;
         long step = 0;
         var last = Checkpoints.Last(options.OutputDir);
         if (options.Resume)
@@ -47,6 +48,7 @@ public sealed class PolicyTrainer(Action<string> report)
             pre = loaded.Pre ?? throw new InvalidDataException($"{model} lacks policy_preprocessor.json");
             post = loaded.Post ?? throw new InvalidDataException($"{model} lacks policy_postprocessor.json");
             step = resumed.Step;
+            ema = ResumeEma(options.Ema, policy, last);
             report($"Resuming from {Path.GetFullPath(last)} at step {step} (seed {options.Seed}, batch {options.BatchSize} from its train_config.json; " +
                    $"steps {options.Steps}, log_freq {options.LogFreq}, save_freq {options.SaveFreq})");
         }
@@ -64,17 +66,19 @@ public sealed class PolicyTrainer(Action<string> report)
                 policy.LoadWeights(pretrained);
                 report($"Fine-tuning from {pretrained}: weights loaded; normalization statistics from this dataset");
             }
+            if (options.Ema.Enable) ema = new EmaWeights(options.Ema, policy);
         }
 
         var optimizerConfig = config.GetOptimizerPreset();
         var scheduler = config.GetSchedulerPreset();
         ConfigRanges.Check(optimizerConfig, p => "optimizer." + p);
         if (scheduler is not null) ConfigRanges.Check(scheduler, p => "scheduler." + p);
-        var optimizers = optimizerConfig.Build(policy.GetOptimParams());
+        var optimizers = policy.MakeOptimizers(optimizerConfig);
         var baseRates = optimizers.ByName.ToDictionary(kv => kv.Key, kv => kv.Value.LearningRate);
         if (options.Resume) Checkpoints.LoadOptimizerState(last!, optimizers);
         var trainConfig = TrainConfigJson(config, optimizerConfig, scheduler, options);
 
+        var sampler = new FrameSampler(dataset, DeltaIndices.For(config, dataset.Features.Keys), config.SamplerDropLastFrames);
         foreach (var warning in config.Warnings()) report($"warning: {warning}");
         if (UnusedFeatures(config, dataset) is { Count: > 0 } unused)
             report($"note: the policy does not use these dataset features: {string.Join(", ", unused)} " +
@@ -95,8 +99,11 @@ public sealed class PolicyTrainer(Action<string> report)
             if (scheduler is not null)
                 foreach (var (name, opt) in optimizers.ByName)
                     opt.LearningRate = baseRates[name] * scheduler.Factor(step, options.Steps);
-            metrics = policy.TrainStep(() => NextBatch(policy, pre, dataset, options.BatchSize, rng), optimizers, step);
+            // No collection during a step: TorchSharp's temporary Scalars could be finalized while libtorch reads them.
+            using (Torch.FinalizerSafeRegion.Enter())
+                metrics = policy.TrainStep(() => TrainingBatches.Make(policy, pre, dataset, sampler.DeltaIndices, sampler.Draw(options.BatchSize, rng)), optimizers, step);
             step++;
+            ema?.Update(policy, step);
             // A non-finite loss has already poisoned the weights in memory: stop before they are saved.
             if (metrics.Where(kv => !double.IsFinite(kv.Value)).OrderBy(kv => kv.Key.Contains("loss", StringComparison.Ordinal) ? 0 : 1)
                     .ThenBy(kv => kv.Key, StringComparer.Ordinal).FirstOrDefault() is { Key: not null } bad)
@@ -109,7 +116,8 @@ public sealed class PolicyTrainer(Action<string> report)
             }
             if (step % options.SaveFreq == 0 || step == options.Steps)
             {
-                lastCheckpoint = Checkpoints.Save(options.OutputDir, step, options.Steps, policy, pre, post, optimizers, trainConfig, options.Seed);
+                lastCheckpoint = Checkpoints.Save(options.OutputDir, step, options.Steps, policy, pre, post, optimizers, trainConfig, options.Seed,
+                    ema is null ? null : (ema, options.Ema));
                 report($"Checkpoint saved: {lastCheckpoint}");
                 PlotLosses(metricsLog, config.Type);
             }
@@ -144,14 +152,31 @@ public sealed class PolicyTrainer(Action<string> report)
         dataset.Features.Where(kv => kv.Value.Type is FeatureType.State or FeatureType.Env or FeatureType.Visual && !config.InputFeatures.ContainsKey(kv.Key))
             .Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The run settings' ranges (--steps, --batch_size, --log_freq, --save_freq ...), as the user typed them.</summary>
-    public static void CheckOptions(TrainOptions options) => ConfigRanges.Check(options, p => "--" + p);
-
-    private static IReadOnlyDictionary<string, Tensor> NextBatch(PreTrainedPolicy policy, ProcessorPipeline pre, IPolicyDataset dataset, int batchSize, Random rng)
+    /// <summary>The run settings' ranges (--steps, --batch_size, --log_freq, --save_freq, --ema.* ...), as the user typed them.</summary>
+    public static void CheckOptions(TrainOptions options)
     {
-        var indices = Enumerable.Range(0, batchSize).Select(_ => rng.Next(dataset.Count)).ToList();
-        var raw = policy.NeedsNextObservation ? TransitionBatches.Get(dataset, indices) : dataset.GetBatch(indices);
-        return TransitionBatches.Normalize(pre, raw);
+        ConfigRanges.Check(options, p => "--" + p);
+        options.Ema.Validate();
+    }
+
+    /// <summary>
+    /// A resumed run with EMA continues its average: the checkpoint's training_state holds the average and the live
+    /// weights (its pretrained_model may hold either). EMA switched on for a run that had none starts from the weights.
+    /// </summary>
+    private EmaWeights? ResumeEma(EmaConfig config, PreTrainedPolicy policy, string checkpoint)
+    {
+        if (!config.Enable) return null;
+        var state = Path.Combine(checkpoint, Checkpoints.TrainingStateDir);
+        var shadow = Path.Combine(state, EmaWeights.ShadowFile);
+        var live = Path.Combine(state, EmaWeights.LiveFile);
+        if (!File.Exists(shadow) || !File.Exists(live))
+        {
+            report($"note: {state} has no EMA state; the average starts from the checkpoint's weights");
+            return new EmaWeights(config, policy);
+        }
+        var ema = new EmaWeights(config, policy, SafeTensors.TorchSafeTensors.Load(shadow));
+        policy.LoadStateDict(SafeTensors.TorchSafeTensors.Load(live), live);
+        return ema;
     }
 
     private static string Progress(long step, long total, long start, TimeSpan elapsed, IReadOnlyDictionary<string, double> metrics)
@@ -177,6 +202,7 @@ public sealed class PolicyTrainer(Action<string> report)
         ["log_freq"] = options.LogFreq,
         ["save_freq"] = options.SaveFreq,
         ["use_policy_training_preset"] = true,
+        ["ema"] = JsonSerializer.SerializeToNode(options.Ema, ConfigJson.Options),
         ["optimizer"] = JsonSerializer.SerializeToNode(optimizer, ConfigJson.Options),
         ["scheduler"] = scheduler is null ? null : JsonSerializer.SerializeToNode(scheduler, ConfigJson.Options),
     };

@@ -21,4 +21,7 @@ public sealed record TrainOptions
     /// own from its train_config.json; every other setting is the run's.
     /// </summary>
     public IReadOnlySet<string> ResumeOverrides { get; init; } = new HashSet<string>();
+
+    /// <summary>LeRobot's --ema.*: an exponential moving average of the weights (off by default).</summary>
+    public EmaConfig Ema { get; init; } = new();
 }

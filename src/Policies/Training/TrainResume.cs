@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace RobotActors.Policies.Training;
@@ -44,6 +45,9 @@ public static class TrainResume
             BatchSize = saved["batch_size"]?.GetValue<int>() ?? given.BatchSize,
             DatasetRoot = given.DatasetRoot ?? saved["dataset"]?["root"]?.GetValue<string>(),
             DatasetRepoId = given.DatasetRepoId ?? saved["dataset"]?["repo_id"]?.GetValue<string>(),
+            Ema = given.ResumeOverrides.Contains("ema") || saved["ema"] is not JsonObject ema
+                ? given.Ema
+                : ema.Deserialize<EmaConfig>(Configs.ConfigJson.Options) ?? given.Ema,
         };
         var savedSteps = saved["steps"]?.GetValue<long>();
         var where = $"the run in {given.OutputDir} is at step {step}{(savedSteps is { } total ? $" of {total}" : "")} ({Checkpoints.Resolve(last)})";

@@ -4,7 +4,7 @@ using RobotActors.Policies.Optim;
 namespace RobotActors.Policy.Tiny;
 
 /// <summary>A behaviour-cloning MLP from the robot state to the action; registered as "tiny_mlp".</summary>
-[PolicyType("tiny_mlp")]
+[PolicyType("tiny_mlp", Description = "Sample plugin: behaviour cloning with a small MLP from the robot state to the action")]
 public sealed class TinyMlpConfig : PreTrainedConfig
 {
     // A plugin's fields get the same range checks as the built-in policies' by declaring them.
