@@ -54,6 +54,10 @@ public abstract class PreTrainedConfig
     /// </summary>
     public virtual PolicyFeature PolicyActionFeature(PolicyFeature datasetAction) => datasetAction;
 
+    /// <summary>How many values select_action returns per row (what the robot executes): the action feature's size by default.</summary>
+    [JsonIgnore]
+    public virtual int? SelectedActionDim => ActionFeature?.Shape[0];
+
     /// <summary>Settings that are valid but will probably not do what the user wants; trainers print them.</summary>
     public virtual IEnumerable<string> Warnings() => [];
 

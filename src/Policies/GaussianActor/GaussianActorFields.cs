@@ -60,6 +60,9 @@ public abstract class GaussianActorFields : PreTrainedConfig
     [JsonIgnore]
     public int ExecutedActionDim => ContinuousActionDim + (NumDiscreteActions is > 0 ? 1 : 0);
 
+    [JsonIgnore]
+    public override int? SelectedActionDim => ExecutedActionDim;
+
     /// <summary>LeRobot's default target entropy: −(continuous dims + 1 with a gripper) / 2.</summary>
     [JsonIgnore]
     public double DefaultTargetEntropy => -ExecutedActionDim / 2.0;

@@ -39,8 +39,8 @@ public sealed class PretrainedEvalPolicy : IEvalPolicy
             if (!env.Shape.SequenceEqual(feature.Shape))
                 throw new ArgumentException($"--policy.path {path}: the policy's '{key}' is [{string.Join(", ", feature.Shape)}] but the env gives [{string.Join(", ", env.Shape)}]; evaluate with the env config the training data was recorded with.");
         }
-        if (_policy.Config.ActionFeature is { } a && a.Shape[0] != actionDim)
-            throw new ArgumentException($"--policy.path {path}: the policy acts with {a.Shape[0]} values but the env's action has {actionDim}.");
+        if (_policy.Config.SelectedActionDim is { } n && n != actionDim)
+            throw new ArgumentException($"--policy.path {path}: the policy acts with {n} values but the env's action has {actionDim}; evaluate with the env config the training data was recorded with.");
     }
 
     public string Name { get; }
