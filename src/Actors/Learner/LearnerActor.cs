@@ -93,7 +93,7 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
     {
         if (_settings.Learner.ConfigFullPath is not { } path)
         {
-            Idle("no HIL-SERL train config: set robotactors.hilserl.config-path to a LeRobot train config (e.g. examples/hilserl/train_config_hilserl_so101_sim.json)");
+            Idle("no HIL-SERL train config: set robotactors.hilserl.config-path to a LeRobot train config (e.g. examples/hilserl/train_config_hilserl_so101_sim.json)", error: false);
             return;
         }
         var overrides = _settings.Learner.OverridePairs().ToList();
@@ -133,10 +133,11 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
         Receive<GetLearnerStatus>(_ => Sender.Tell(Status("starting")));
     }
 
-    private void Idle(string reason)
+    private void Idle(string reason, bool error = true)
     {
         _idleReason = reason;
-        _log.Error("learner: idle: {0}", reason);
+        if (error) _log.Error("learner: idle: {0}", reason);
+        else _log.Info("learner: idle: {0}", reason);
         Become(() => Receive<GetLearnerStatus>(_ => Sender.Tell(Status("idle"))));
     }
 

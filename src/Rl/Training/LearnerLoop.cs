@@ -42,6 +42,9 @@ public sealed class LearnerLoop : IDisposable
     private DateTimeOffset? _lastPush;
     private DateTime _nextPush;
     private LearnerLoopSnapshot _snapshot;
+    // (time, optimization step) about once a second over the last few seconds: updates/s as the robots see them.
+    private readonly Queue<(DateTime At, long Step)> _rate = new();
+    private double _updatesPerSecond;
 
     /// <param name="publish">Called on the loop's thread with each new (version, ActorWeights payload); hand it on, do not block.</param>
     public LearnerLoop(HilSerlLearnerSetup setup, string outputDir, Action<string> log, Action<long, byte[]> publish)
@@ -177,7 +180,20 @@ public sealed class LearnerLoop : IDisposable
         File.Move(temp, path, overwrite: true);
     }
 
-    private LearnerLoopSnapshot Snap() => new(_phase, _problem, _setup.Trainer.Status(), _setup.Trainer.OnlineStepBeforeLearning, _version, _lastPush, _lastCheckpoint);
+    private LearnerLoopSnapshot Snap()
+    {
+        var status = _setup.Trainer.Status();
+        var now = DateTime.UtcNow;
+        if (_rate.Count == 0 || now - _rate.Last().At >= TimeSpan.FromSeconds(1))
+        {
+            _rate.Enqueue((now, status.OptimizationStep));
+            while (_rate.Count > 6) _rate.Dequeue();
+            var (at, step) = _rate.Peek();
+            _updatesPerSecond = now > at ? (status.OptimizationStep - step) / (now - at).TotalSeconds : 0;
+        }
+        // Wall-clock updates per second over the last few seconds (0 while waiting for transitions), not the time inside updates.
+        return new(_phase, _problem, status with { UpdatesPerSecond = _updatesPerSecond }, _setup.Trainer.OnlineStepBeforeLearning, _version, _lastPush, _lastCheckpoint);
+    }
 
     public void Dispose()
     {

@@ -98,6 +98,15 @@ public sealed class LearnerActorTests : IDisposable
         $"{s.Phase} {s.Problem} step {s.OptimizationStep} received {s.InteractionStep} online {s.OnlineBufferSize} offline {s.OfflineBufferSize} " +
         $"version {s.WeightsVersion} checkpoint '{s.LastCheckpoint}' refused {s.RefusedTransitions} unpaired {s.UnpairedSteps}";
 
+    private sealed class ProgressListener : ReceiveActor
+    {
+        public ProgressListener(ConcurrentQueue<LearnerProgress> heard)
+        {
+            Receive<LearnerProgress>(heard.Enqueue);
+            Receive<Akka.Cluster.Tools.PublishSubscribe.SubscribeAck>(_ => { });
+        }
+    }
+
     private sealed class WeightsOwner : ReceiveActor
     {
         public WeightsOwner(ConcurrentQueue<WeightsReceived> received) => Receive<WeightsReceived>(received.Enqueue);
@@ -112,6 +121,10 @@ public sealed class LearnerActorTests : IDisposable
         {
             var received = new ConcurrentQueue<WeightsReceived>();
             node.System.ActorOf(WeightsReceiver.Props(node.System.ActorOf(Props.Create(() => new WeightsOwner(received))), WeightsSettings.Default), "weights-receiver");
+            var progress = new ConcurrentQueue<LearnerProgress>();
+            var listener = node.System.ActorOf(Props.Create(() => new ProgressListener(progress)));
+            Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub.Get(node.System).Mediator.Tell(
+                new Akka.Cluster.Tools.PublishSubscribe.Subscribe(LearnerTopics.Progress, listener));
             var session = StartSession(node);
             await session.Ask<SessionStatus>(new StartSession(Robot, "push_cube", 30), Wait);
             await RecordEpisodesAsync(session, episodes: 3, length: 10); // 30 steps → 30 transitions, 12 of them interventions
@@ -131,6 +144,13 @@ public sealed class LearnerActorTests : IDisposable
             // Weights reach a robot's receiver through the real publisher, as valid ActorWeights of the version announced.
             var weights = await EventuallyAsync(() => Task.FromResult(received.LastOrDefault()), w => w is not null && w.Version >= 2, Wait, w => $"version {w?.Version}");
             Assert.Equal(weights!.Version, ActorWeights.ReadVersion(weights.Payload));
+
+            // Robots read the learner's progress from pub-sub: step and updates/s moving, buffer sizes as in the status.
+            var heard = await EventuallyAsync(() => Task.FromResult(progress.LastOrDefault()), p => p is not null && p.OptimizationStep > 0 && p.UpdatesPerSecond > 0,
+                Wait, p => $"progress {p}");
+            Assert.Equal(30, heard!.OnlineBufferSize);
+            Assert.Equal(12, heard.OfflineBufferSize);
+            Assert.True(heard.WeightsVersion >= 1);
         }
         var checkpoint = Checkpoints.Resolve(Checkpoints.Last(Path.Combine(_dir.Path, "data", "learner"))!);
         var checkpointStep = Checkpoints.ReadStep(checkpoint);
@@ -181,6 +201,37 @@ public sealed class LearnerActorTests : IDisposable
         Assert.Equal(18, status.InteractionStep);
         Assert.Equal(18, status.OnlineBufferSize);
         Assert.Equal("", status.Problem);
+
+        // The console shows it, through the gateway and the singleton proxy.
+        var reply = await Console(node, "learner status");
+        Assert.True(reply.Ok, reply.Text);
+        Assert.Contains("refused     2 transitions (non-finite values)", reply.Text);
+        Assert.Contains("online 18, offline 0", reply.Text);
+        Assert.Matches(@"learner     (training|waiting)", reply.Text);
+    }
+
+    private static Task<CommandReply> Console(RobotActorsNode node, string line)
+    {
+        var words = line.Split(' ');
+        return node.Gateway.Ask<CommandReply>(new RunCommand(words[0], words[1..], DateTimeOffset.UtcNow), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_learner_without_a_usable_train_config_stays_idle_and_learner_status_says_why()
+    {
+        await using (var node = await StartAsync(Path.Combine(_dir.Path, "none"), "learner"))
+        {
+            var reply = await EventuallyAsync(() => Console(node, "learner status"), r => r.Text.Contains("idle"), Wait, r => r.Text);
+            Assert.Contains("no HIL-SERL train config: set robotactors.hilserl.config-path", reply.Text);
+        }
+        var bad = Path.Combine(_dir.Path, "bad.json");
+        File.WriteAllText(bad, File.ReadAllText(WriteConfig()).Replace("\"utd_ratio\"", "\"utd_ratoi\""));
+        await using (var node = await StartAsync(Path.Combine(_dir.Path, "bad"), "learner", extra: $"robotactors.hilserl.config-path = \"{bad.Replace("\\", "/")}\""))
+        {
+            var reply = await EventuallyAsync(() => Console(node, "learner status"), r => r.Text.Contains("idle"), Wait, r => r.Text);
+            Assert.Contains("bad.json was refused", reply.Text);
+            Assert.Contains("utd_ratoi", reply.Text);
+        }
     }
 
     public void Dispose() => _dir.Dispose();
