@@ -18,12 +18,16 @@ public static class HilSerlStats
         var result = new DatasetStats();
         var features = config.InputFeatures.Concat(config.OutputFeatures).ToDictionary(kv => kv.Key, kv => kv.Value);
         int Width(string key) => key == PolicyKeys.Action ? config.ContinuousActionDim : (int)features[key].Shape[0];
+        var placeholders = new GaussianActorConfig().DatasetStats!;
+        bool Placeholder(string feature, string stat, double[] values) =>
+            placeholders.TryGetValue(feature, out var p) && p.TryGetValue(stat, out var v) && v.SequenceEqual(values);
         if (config.DatasetStats is { } own)
             foreach (var (feature, stats) in own)
             {
                 if (!features.ContainsKey(feature)) continue;
                 foreach (var (stat, values) in stats)
                 {
+                    if (Placeholder(feature, stat, values)) continue; // LeRobot's defaults, not statistics of this robot
                     var visual = features[feature].Type == FeatureType.Visual;
                     var fits = visual ? values.Length is 1 or 3 : values.Length == Width(feature) || feature == PolicyKeys.Action && values.Length == config.ExecutedActionDim;
                     if (fits) result.Set(feature, stat, values.Select(v => (float)v).ToArray());
