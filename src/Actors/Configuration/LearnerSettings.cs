@@ -8,9 +8,10 @@ namespace RobotActors.Actors.Configuration;
 /// <param name="Overrides">LeRobot-style "--key=value" strings applied to that file.</param>
 /// <param name="OutputDir">Checkpoints go to OutputDir/checkpoints; empty means data-dir/learner.</param>
 /// <param name="ProgressInterval">How often the learner publishes its progress on "ra.learner.progress".</param>
-public sealed record LearnerSettings(string ConfigPath, IReadOnlyList<string> Overrides, string OutputDir, TimeSpan ProgressInterval)
+/// <param name="MaxUpdatesPerSecond">A ceiling on SAC updates per second (0: none), for a learner sharing a small machine with robots.</param>
+public sealed record LearnerSettings(string ConfigPath, IReadOnlyList<string> Overrides, string OutputDir, TimeSpan ProgressInterval, double MaxUpdatesPerSecond)
 {
-    public static readonly LearnerSettings Default = new("", [], "", TimeSpan.FromSeconds(2));
+    public static readonly LearnerSettings Default = new("", [], "", TimeSpan.FromSeconds(2), 0);
 
     internal static LearnerSettings Read(SettingsReader r, string p)
     {
@@ -18,7 +19,8 @@ public sealed record LearnerSettings(string ConfigPath, IReadOnlyList<string> Ov
         foreach (var o in overrides)
             if (!o.StartsWith("--", StringComparison.Ordinal) || !o.Contains('='))
                 throw new SettingsException(p + "hilserl.overrides", $"\"{o}\" is not a --key=value override", "Write each one as \"--policy.online_step_before_learning=50\"");
-        return new LearnerSettings(r.String(p + "hilserl.config-path"), overrides, r.String(p + "learner.output-dir"), r.Duration(p + "learner.progress-interval"));
+        return new LearnerSettings(r.String(p + "hilserl.config-path"), overrides, r.String(p + "learner.output-dir"), r.Duration(p + "learner.progress-interval"),
+            r.Double(p + "learner.max-updates-per-second", 0, 10_000));
     }
 
     /// <summary>The overrides as (dotted key, value) pairs, as TrainConfigReader takes them.</summary>

@@ -125,7 +125,7 @@ public sealed class LearnerActor : ReceiveActor, IWithTimers
             var self = Self;
             var log = Logging.GetLogger(Context.System, "learner");
             _loop = new LearnerLoop(_setup, _settings.Learner.OutputPath(_settings.DataPath), line => LogLine(log, line),
-                (version, payload) => self.Tell(new WeightsReady(version, payload)));
+                (version, payload) => self.Tell(new WeightsReady(version, payload)), _settings.Learner.MaxUpdatesPerSecond);
             StartRebuild();
             Become(Rebuilding);
         });

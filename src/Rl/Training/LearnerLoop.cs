@@ -40,15 +40,19 @@ public sealed class LearnerLoop : IDisposable
     private string _phase = "rebuilding", _problem = "", _lastCheckpoint = "";
     private long _version, _pushedAtStep = -1;
     private DateTimeOffset? _lastPush;
-    private DateTime _nextPush;
+    private DateTime _nextPush, _nextUpdate;
+    private readonly TimeSpan _minUpdateInterval;
     private LearnerLoopSnapshot _snapshot;
     // (time, optimization step) about once a second over the last few seconds: updates/s as the robots see them.
     private readonly Queue<(DateTime At, long Step)> _rate = new();
     private double _updatesPerSecond;
 
     /// <param name="publish">Called on the loop's thread with each new (version, ActorWeights payload); hand it on, do not block.</param>
-    public LearnerLoop(HilSerlLearnerSetup setup, string outputDir, Action<string> log, Action<long, byte[]> publish)
+    /// <param name="maxUpdatesPerSecond">0: update as fast as the machine allows (LeRobot); else at most this many, so a learner
+    /// sharing a small machine with robots leaves their control loops CPU time.</param>
+    public LearnerLoop(HilSerlLearnerSetup setup, string outputDir, Action<string> log, Action<long, byte[]> publish, double maxUpdatesPerSecond = 0)
     {
+        _minUpdateInterval = maxUpdatesPerSecond > 0 ? TimeSpan.FromSeconds(1 / maxUpdatesPerSecond) : TimeSpan.Zero;
         _setup = setup;
         _outputDir = outputDir;
         _log = log;
@@ -108,19 +112,36 @@ public sealed class LearnerLoop : IDisposable
     {
         while (!_stopping)
         {
-            while (!_stopping && _work.TryDequeue(out var work)) work();
+            while (!_stopping && _work.TryDequeue(out var work))
+            {
+                try
+                {
+                    work();
+                }
+                catch (Exception e) // an exception here would end the process (it is a thread of its own); the status shows it instead
+                {
+                    Fail($"{e.GetType().Name}: {e.Message}");
+                }
+            }
             var trainer = _setup.Trainer;
+            var now = DateTime.UtcNow;
+            if (_training && trainer.ReadyToLearn && now < _nextUpdate)
+            {
+                _signal.WaitOne(_nextUpdate - now); // rate-limited: new transitions are still taken in while waiting
+                continue;
+            }
             if (_training && trainer.ReadyToLearn)
             {
                 _phase = "training";
+                _nextUpdate = now + _minUpdateInterval;
                 try
                 {
                     trainer.TrainingStep();
                     if (LearnerCheckpoint.IsDue(trainer.OptimizationStep, _setup.SaveFreq)) Checkpoint();
                 }
-                catch (Exception e) when (e is InvalidOperationException or IOException)
+                catch (Exception e)
                 {
-                    Fail(e.Message);
+                    Fail(e is InvalidOperationException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}");
                 }
                 if (DateTime.UtcNow >= _nextPush) Push();
             }
