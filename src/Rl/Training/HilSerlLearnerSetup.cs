@@ -34,7 +34,6 @@ public sealed record HilSerlLearnerSetup(
         var useDrq = policyConfig.ImageFeatures.Count > 0;
 
         ReplayBuffer offline;
-        DatasetStats? datasetStats = null;
         var root = file.DatasetRoot ?? (file.DatasetRepoId is { } id ? RobotActors.Datasets.Format.LeRobotHome.DatasetRoot(id) : null);
         if (root is not null && !Directory.Exists(Path.Combine(root, "meta")))
         {
@@ -46,7 +45,6 @@ public sealed record HilSerlLearnerSetup(
         if (root is not null)
         {
             var dataset = LeRobotDataset.Open(root);
-            datasetStats = new LeRobotPolicyDataset(dataset).Stats;
             try
             {
                 offline = ReplayBufferDatasets.FromLeRobotDataset(dataset, policyConfig.OfflineBufferCapacity, seed + 1, useDrq, observationKeys);
@@ -59,9 +57,7 @@ public sealed record HilSerlLearnerSetup(
         }
         else offline = new ReplayBuffer(policyConfig.OfflineBufferCapacity, seed + 1, useDrq);
 
-        var stats = HilSerlStats.For(policyConfig, datasetStats, w => warnings.Add($"warning: {w}"));
-        var policy = new GaussianActorPolicy(policyConfig, stats);
-        var (pre, post) = GaussianActorProcessors.Make(policyConfig, stats);
+        var (policy, pre, post) = HilSerlStats.Build(policyConfig, w => warnings.Add($"warning: {w}"));
         var mixer = new OnlineOfflineMixer(new ReplayBuffer(policyConfig.OnlineBufferCapacity, seed, useDrq), offline, file.OnlineRatio ?? 0.5);
         var trainer = new RlTrainer(new SacAlgorithm(policy, algorithmConfig), pre, mixer, file.BatchSize ?? DefaultBatchSize,
             policyConfig.OnlineStepBeforeLearning, seed, log);

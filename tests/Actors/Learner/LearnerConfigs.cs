@@ -5,7 +5,7 @@ namespace RobotActors.Actors.Tests.Learner;
 internal static class LearnerConfigs
 {
     /// <summary>A tiny HIL-SERL train config for SessionSteps' steps: 6-wide state, 3 continuous actions + a gripper index.</summary>
-    public static string Write(string dir, int saveFreq = 10, int onlineCapacity = 500)
+    public static string Write(string dir, int saveFreq = 10, int onlineCapacity = 500, double actionMax0 = 5)
     {
         var path = Path.Combine(dir, "train_config.json");
         File.WriteAllText(path, new JsonObject
@@ -30,7 +30,7 @@ internal static class LearnerConfigs
                 ["dataset_stats"] = new JsonObject
                 {
                     ["observation.state"] = new JsonObject { ["min"] = new JsonArray(-3000, -1500, -3000, 0, 0, 0), ["max"] = new JsonArray(3000, 1500, 3000, 4, 4, 4) },
-                    ["action"] = new JsonObject { ["min"] = new JsonArray(-1, -1, -1), ["max"] = new JsonArray(5, 1, 1) },
+                    ["action"] = new JsonObject { ["min"] = new JsonArray(-1, -1, -1), ["max"] = new JsonArray(actionMax0, 1, 1) },
                 },
             },
             ["algorithm"] = new JsonObject

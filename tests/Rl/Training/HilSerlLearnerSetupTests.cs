@@ -45,7 +45,7 @@ public sealed class HilSerlLearnerSetupTests
             },
         };
         var warnings = new List<string>();
-        var stats = HilSerlStats.For(config, warn: warnings.Add);
+        var stats = HilSerlStats.For(config, warnings.Add);
         Assert.Equal([-1f, -2f, -3f], stats[PolicyKeys.ObservationState]["min"].data<float>().ToArray());
         Assert.False(stats[PolicyKeys.ObservationState].ContainsKey("max"));
         Assert.Equal([1f, 1f], stats[PolicyKeys.Action]["max"].data<float>().ToArray());
