@@ -1,12 +1,51 @@
+using System.Text.Json.Nodes;
 using RobotActors.Policies.Configs;
 using RobotActors.Policies.GaussianActor;
 using RobotActors.Rl.Env.Config;
+using RobotActors.Rl.Buffers;
+using RobotActors.Rl.Tests.Buffers;
 using RobotActors.Rl.Training;
 
 namespace RobotActors.Rl.Tests.Training;
 
-public sealed class HilSerlLearnerSetupTests
+public sealed class HilSerlLearnerSetupTests : IDisposable
 {
+    private readonly string _dir = Directory.CreateTempSubdirectory("ra-hilserl-setup-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public async Task The_offline_buffer_is_loaded_from_the_configs_demonstration_dataset_and_a_too_small_capacity_is_refused()
+    {
+        var demos = new ReplayBuffer(capacity: 20, useDrq: false);
+        foreach (var t in Transitions.Episode(0, 6, camera: false).Concat(Transitions.Episode(10, 5, camera: false))) demos.Add(t);
+        var root = Path.Combine(_dir, "demos");
+        await ReplayBufferDatasets.ToLeRobotDatasetAsync(demos, root, fps: 10, task: "push_cube");
+        JsonObject Config(int offlineCapacity) => new()
+        {
+            ["dataset"] = new JsonObject { ["root"] = root },
+            ["policy"] = new JsonObject
+            {
+                ["type"] = "gaussian_actor",
+                ["input_features"] = new JsonObject { ["observation.state"] = new JsonObject { ["type"] = "STATE", ["shape"] = new JsonArray(2) } },
+                ["output_features"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "ACTION", ["shape"] = new JsonArray(2) } },
+                ["num_discrete_actions"] = 3,
+                ["latent_dim"] = 8,
+                ["offline_buffer_capacity"] = offlineCapacity,
+            },
+            ["algorithm"] = new JsonObject { ["type"] = "sac" },
+        };
+        var setup = HilSerlLearnerSetup.Create(TrainConfigReader.Read(Config(50), "in-memory"));
+        var offline = setup.Trainer.Mixer.Offline!;
+        Assert.Equal(11, offline.Count);
+        Assert.Equal(50, offline.Capacity);
+        Assert.Equal(demos.Get(7).Observation.States["observation.state"], offline.Get(7).Observation.States["observation.state"]);
+        Assert.Equal(0, setup.Trainer.Mixer.Online.Count);
+
+        var e = Assert.Throws<LeRobotConfigException>(() => HilSerlLearnerSetup.Create(TrainConfigReader.Read(Config(5), "in-memory")));
+        Assert.Contains("raise offline_buffer_capacity to at least 11", e.Message);
+    }
+
     private static string Example(string name) => Repository.Path("examples", "hilserl", name);
 
     [Fact]
