@@ -16,7 +16,8 @@ public sealed record RobotActorsSettings(
     DeviceSettings Device,
     SessionSettings Session,
     TransitionSettings Transitions,
-    WeightsSettings Weights)
+    WeightsSettings Weights,
+    LearnerSettings Learner)
 {
     public const string Root = "robotactors";
 
@@ -43,7 +44,8 @@ public sealed record RobotActorsSettings(
                 r.Duration(p + "device.camera-max-age")),
             SessionSettings.Read(r, p + "session."),
             TransitionSettings.Read(r, p + "transitions."),
-            WeightsSettings.Read(r, p + "weights."));
+            WeightsSettings.Read(r, p + "weights."),
+            LearnerSettings.Read(r, p));
     }
 
     /// <summary>The data directory as an absolute path.</summary>

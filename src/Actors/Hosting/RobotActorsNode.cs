@@ -4,6 +4,7 @@ using Akka.Configuration;
 using RobotActors.Actors.Configuration;
 using RobotActors.Actors.Gateway;
 using RobotActors.Actors.Gateway.Commands;
+using RobotActors.Actors.Learner;
 using RobotActors.Actors.Persistence;
 using RobotActors.Actors.Robots;
 
@@ -33,7 +34,7 @@ public sealed class RobotActorsNode : IAsyncDisposable
 
     /// <summary>The commands every node serves.</summary>
     public static IEnumerable<IGatewayCommand> CoreCommands() =>
-        [new StatusCommand(), new NodesCommand(), new RobotsCommand(), new RobotCommand(), new MotorsCommand(), new TorqueCommand(), new SessionsCommand()];
+        [new StatusCommand(), new NodesCommand(), new RobotsCommand(), new RobotCommand(), new MotorsCommand(), new TorqueCommand(), new SessionsCommand(), new LearnerStatusCommand()];
 
     public static RobotActorsNode Start(RobotActorsSettings settings, string version, Config? userAkka = null, IEnumerable<IGatewayCommand>? commands = null)
     {
@@ -48,6 +49,7 @@ public sealed class RobotActorsNode : IAsyncDisposable
 
         if (settings.Node.Roles.Contains("robot"))
             system.ActorOf(RobotsManager.Props(settings), RobotsManager.Name);
+        LearnerSingleton.Start(system, settings);
 
         var context = new GatewayContext(system, settings, startedAt, version);
         var gateway = system.ActorOf(ControlGateway.Props(context, commands ?? CoreCommands()), ControlGateway.Name);

@@ -7,7 +7,9 @@ namespace RobotActors.Rl.Data;
 /// <summary>
 /// LeRobot's OnlineOfflineMixer (rl/data_sources/data_mixer.py): each batch takes n_online = max(1,
 /// int(B·online_ratio)) transitions from the online buffer and the rest from the offline (demonstration)
-/// buffer, concatenated in that order; without an offline buffer every transition is online.
+/// buffer, concatenated in that order; without an offline buffer every transition is online. An offline buffer
+/// that is still empty (no demonstration dataset; it fills with the interventions as they come) also leaves
+/// the whole batch to the online buffer until it holds a transition.
 /// </summary>
 public sealed class OnlineOfflineMixer
 {
@@ -27,7 +29,7 @@ public sealed class OnlineOfflineMixer
     /// <summary>(online, offline) counts for a batch of <paramref name="batchSize"/>.</summary>
     public (int Online, int Offline) Split(int batchSize)
     {
-        if (Offline is null) return (batchSize, 0);
+        if (Offline is null || Offline.Count == 0) return (batchSize, 0);
         var online = Math.Max(1, (int)(batchSize * OnlineRatio));
         return (online, batchSize - online);
     }

@@ -40,4 +40,16 @@ public class OnlineOfflineMixerTests
         Assert.All(Rewards(mixer, 8), r => Assert.True(r >= 1000));
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnlineOfflineMixer(Buffer(0, 1), null, 1.5));
     }
+
+    [Fact]
+    public void An_offline_buffer_still_empty_leaves_the_batch_to_the_online_one_until_an_intervention_is_in()
+    {
+        var offline = new ReplayBuffer(capacity: 20, seed: 2, useDrq: false);
+        var mixer = new OnlineOfflineMixer(Buffer(1000, 1), offline, 0.5);
+        Assert.Equal((8, 0), mixer.Split(8));
+        Assert.All(Rewards(mixer, 8), r => Assert.True(r >= 1000));
+        offline.Add(Transitions.Step(5, 6, camera: false, intervention: true));
+        Assert.Equal((4, 4), mixer.Split(8));
+        Assert.Equal(4, Rewards(mixer, 8).Count(r => r < 100));
+    }
 }

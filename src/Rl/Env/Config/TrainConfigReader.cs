@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using RobotActors.Policies.Configs;
+using RobotActors.Policies.GaussianActor;
 using RobotActors.Policies.Sac;
+using RobotActors.Rl.Algorithms.Sac;
 
 namespace RobotActors.Rl.Env.Config;
 
@@ -25,14 +27,29 @@ public sealed record TrainConfigFile
     public long? SaveFreq { get; init; }
     /// <summary>A HIL-SERL train config's robot environment.</summary>
     public HilSerlRobotEnvConfig? Env { get; init; }
-    /// <summary>The current layout's SAC algorithm settings (type "sac"), as given.</summary>
-    public JsonObject? Algorithm { get; init; }
+    /// <summary>The current layout's SAC algorithm settings ("algorithm", type "sac"), checked; null in v0.5's layout (they are policy fields there).</summary>
+    public SacAlgorithmConfig? Algorithm { get; init; }
     public string? Mixer { get; init; }
     public double? OnlineRatio { get; init; }
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The whole file with the overrides applied: what a learner checkpoint keeps as train_config.json.</summary>
+    public JsonObject Json { get; init; } = new();
+
     /// <summary>A HIL-SERL (actor + learner) config rather than an offline training one.</summary>
     public bool IsHilSerl => Env is not null || Algorithm is not null;
+
+    /// <summary>
+    /// What a HIL-SERL learner trains: the gaussian_actor policy and its SAC algorithm — as given in the current
+    /// layout, or split from v0.5's sac policy (the same numbers, LeRobot's from_policy_config). Null for a policy
+    /// type that is not SAC.
+    /// </summary>
+    public (GaussianActorConfig Policy, SacAlgorithmConfig Algorithm)? Sac => Policy switch
+    {
+        GaussianActorConfig g => (g, Algorithm ?? SacAlgorithmConfig.FromPolicyConfig(g)),
+        SacConfig sac => (sac.ToGaussianActorConfig(), SacAlgorithmConfig.FromSacConfig(sac)),
+        _ => null,
+    };
 }
 
 public static class TrainConfigReader
@@ -41,17 +58,27 @@ public static class TrainConfigReader
     private static readonly System.Text.Json.JsonSerializerOptions Reflection =
         new(ConfigJson.Options) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
 
-    /// <summary>The SAC settings that LeRobot's RL split moved from the policy into "algorithm" (SACAlgorithmConfig).</summary>
-    public static readonly string[] AlgorithmKeys =
-    [
-        "type", "discount", "temperature_init", "temperature_lr", "num_critics", "num_subsample_critics", "critic_lr", "actor_lr",
-        "critic_target_update_weight", "utd_ratio", "target_entropy", "use_backup_entropy", "grad_clip_norm", "critic_network_kwargs",
-        "discrete_critic_network_kwargs", "policy_update_freq", "online_step_before_learning",
-    ];
+    /// <summary>The keys of LeRobot's SACAlgorithmConfig ("algorithm" in the current layout): "type" and its fields.</summary>
+    public static IReadOnlyList<string> AlgorithmKeys { get; } =
+        ["type", .. Reflection.GetTypeInfo(typeof(SacAlgorithmConfig)).Properties.Select(p => p.Name)];
 
     public static TrainConfigFile Read(string path, IEnumerable<KeyValuePair<string, string>>? overrides = null)
     {
         var (root, source) = GymManipulatorConfigReader.Load(path, overrides);
+        return Read(root, source, path);
+    }
+
+    /// <summary>A train config built in memory (e.g. a learner's defaults), read as strictly as a file.</summary>
+    public static TrainConfigFile Read(JsonObject json, string source, IEnumerable<KeyValuePair<string, string>>? overrides = null)
+    {
+        var from = new ConfigSource(source);
+        var copy = (JsonObject)json.DeepClone();
+        if (overrides is not null) from.ApplyOverrides(copy, overrides);
+        return Read(new ConfigSection(copy, "", from), from, source);
+    }
+
+    private static TrainConfigFile Read(ConfigSection root, ConfigSource source, string path)
+    {
         var policySection = root.Section("policy") ?? throw root.Error("policy", "is required: the policy to train, with its \"type\" (e.g. reward_classifier, sac).");
         var policy = ReadPolicy(policySection);
         string? datasetRoot = null, repoId = null;
@@ -66,16 +93,14 @@ public static class TrainConfigReader
         }
         HilSerlRobotEnvConfig? env = null;
         if (root.Section("env") is { } e) env = GymManipulatorConfigReader.ReadEnv(e);
-        JsonObject? algorithm = null;
+        SacAlgorithmConfig? algorithm = null;
         if (root.Section("algorithm") is { } a)
         {
-            var type = a.String("type", "sac");
-            if (type != "sac") throw a.Error("type", $"\"{type}\" is not an RL algorithm here; use \"sac\".");
-            foreach (var key in AlgorithmKeys) a.Has(key);
-            a.Done();
-            algorithm = (JsonObject)a.Json.DeepClone();
+            if (policy is SacConfig)
+                throw a.Error("type", "an \"algorithm\" section goes with policy.type \"gaussian_actor\" (LeRobot's current layout); v0.5's policy.type \"sac\" holds the SAC settings itself. Use one layout or the other.");
+            algorithm = ReadAlgorithm(a, policySection);
         }
-        if (policy.Type == "gaussian_actor" && algorithm is null)
+        if (policy is GaussianActorConfig && algorithm is null)
             throw root.Error("algorithm", "is required with policy.type \"gaussian_actor\": the SAC algorithm's settings ({\"type\": \"sac\", ...}).");
         string? mixer = null;
         if (root.Has("mixer"))
@@ -91,7 +116,7 @@ public static class TrainConfigReader
             OutputDir = root.String("output_dir"), JobName = root.String("job_name"), Resume = root.Bool("resume", false),
             Seed = root.OptionalInt("seed"), BatchSize = root.OptionalInt("batch_size"),
             Steps = root.OptionalInt("steps"), LogFreq = root.OptionalInt("log_freq"), SaveFreq = root.OptionalInt("save_freq"),
-            Env = env, Algorithm = algorithm, Mixer = mixer, OnlineRatio = onlineRatio, Warnings = source.Warnings,
+            Env = env, Algorithm = algorithm, Mixer = mixer, OnlineRatio = onlineRatio, Warnings = source.Warnings, Json = root.Json,
         };
         root.Bool("save_checkpoint", true);
         root.Ignore("wandb", "there is no Weights & Biases here; progress goes to the terminal and the checkpoints to output_dir.",
@@ -125,8 +150,7 @@ public static class TrainConfigReader
         }
         catch (PolicyConfigException)
         {
-            throw p.Error("type", $"\"{type}\" is not a policy in this build (have {string.Join(", ", PolicyConfigRegistry.Names)})" +
-                (type == "gaussian_actor" ? "; LeRobot's gaussian_actor + SAC algorithm split is not in this build yet, use v0.5's policy.type \"sac\"." : "."));
+            throw p.Error("type", $"\"{type}\" is not a policy in this build (have {string.Join(", ", PolicyConfigRegistry.Names)}).");
         }
         var known = Reflection.GetTypeInfo(cls).Properties.Select(x => x.Name).ToHashSet();
         var json = (JsonObject)p.Json.DeepClone();
@@ -153,6 +177,30 @@ public static class TrainConfigReader
             var config = PreTrainedConfig.FromJson(new JsonObject { ["type"] = type }.Merge(json).ToJsonString(), source: $"{p.Source.File}: {p.Path}");
             config.Device = "cpu";
             return config;
+        }
+        catch (PolicyConfigException e)
+        {
+            throw new LeRobotConfigException(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The "algorithm" section, strictly, into LeRobot's SACAlgorithmConfig: a misspelled key is refused with the closest
+    /// one, a policy setting put here is named with where it belongs, and every field's range is checked.
+    /// </summary>
+    private static SacAlgorithmConfig ReadAlgorithm(ConfigSection a, ConfigSection policy)
+    {
+        var type = a.String("type", SacAlgorithmConfig.TypeName);
+        if (type != SacAlgorithmConfig.TypeName) throw a.Error("type", $"\"{type}\" is not an RL algorithm here; use \"{SacAlgorithmConfig.TypeName}\".");
+        var policyKeys = Reflection.GetTypeInfo(typeof(GaussianActorConfig)).Properties.Select(p => p.Name).ToHashSet();
+        foreach (var (key, _) in a.Json)
+            if (!AlgorithmKeys.Contains(key) && policyKeys.Contains(key))
+                throw a.Error(key, $"is a policy setting in LeRobot's gaussian_actor / SAC split, not an algorithm one; move it to {policy.At(key)}.");
+        foreach (var key in AlgorithmKeys) a.Has(key);
+        a.Done();
+        try
+        {
+            return SacAlgorithmConfig.FromJson(a.Json, source: a.Source.File);
         }
         catch (PolicyConfigException e)
         {

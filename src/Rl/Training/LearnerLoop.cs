@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using RobotActors.Policies.GaussianActor;
+using RobotActors.Policies.Training;
+using RobotActors.Rl.Buffers;
+
+namespace RobotActors.Rl.Training;
+
+/// <summary>What the learner loop is doing, as one immutable value its owner can read from any thread.</summary>
+public sealed record LearnerLoopSnapshot(
+    string Phase, string Problem, RlTrainerStatus Trainer, int OnlineStepBeforeLearning, long WeightsVersion, DateTimeOffset? LastWeightsPush,
+    string LastCheckpoint);
+
+/// <summary>
+/// The HIL-SERL learner's training, on a thread of its own so it never runs in an actor's mailbox: it is the
+/// only writer and reader of the replay buffers (the owner hands transitions over through a queue, which the
+/// thread drains between updates — no add/sample race, LeRobot #2309), runs one SAC update after another once
+/// online_step_before_learning transitions are in (each update does utd_ratio critic steps; the actor and
+/// temperature every policy_update_freq), checkpoints atomically every save_freq optimization steps, and
+/// exports the actor's weights every policy_parameters_push_frequency seconds when they changed.
+/// </summary>
+/// <remarks>
+/// Weights versions only grow, across restarts too: the last version handed out is kept in
+/// output-dir/weights_version.json, because a restart resumes from a checkpoint that may be older than
+/// the weights robots already run, and a robot ignores a version it has already passed.
+/// </remarks>
+public sealed class LearnerLoop : IDisposable
+{
+    public const string VersionFile = "weights_version.json";
+
+    private readonly HilSerlLearnerSetup _setup;
+    private readonly string _outputDir;
+    private readonly Action<string> _log;
+    private readonly Action<long, byte[]> _publish;
+    private readonly ConcurrentQueue<Action> _work = new();
+    private readonly AutoResetEvent _signal = new(false);
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+    private bool _training;
+    private string _phase = "rebuilding", _problem = "", _lastCheckpoint = "";
+    private long _version, _pushedAtStep = -1;
+    private DateTimeOffset? _lastPush;
+    private DateTime _nextPush, _nextUpdate;
+    private readonly TimeSpan _minUpdateInterval;
+    private LearnerLoopSnapshot _snapshot;
+    // (time, optimization step) about once a second over the last few seconds: updates/s as the robots see them.
+    private readonly Queue<(DateTime At, long Step)> _rate = new();
+    private double _updatesPerSecond;
+
+    /// <param name="publish">Called on the loop's thread with each new (version, ActorWeights payload); hand it on, do not block.</param>
+    /// <param name="maxUpdatesPerSecond">0: update as fast as the machine allows (LeRobot); else at most this many, so a learner
+    /// sharing a small machine with robots leaves their control loops CPU time.</param>
+    public LearnerLoop(HilSerlLearnerSetup setup, string outputDir, Action<string> log, Action<long, byte[]> publish, double maxUpdatesPerSecond = 0)
+    {
+        _minUpdateInterval = maxUpdatesPerSecond > 0 ? TimeSpan.FromSeconds(1 / maxUpdatesPerSecond) : TimeSpan.Zero;
+        _setup = setup;
+        _outputDir = outputDir;
+        _log = log;
+        _publish = publish;
+        _snapshot = Snap();
+        _thread = new Thread(Run) { IsBackground = true, Name = "learner-training" };
+        _thread.Start();
+    }
+
+    public RlTrainer Trainer => _setup.Trainer;
+
+    public LearnerLoopSnapshot Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Queues transitions for the buffers (in order); the loop adds them before its next update.</summary>
+    public void Add(IReadOnlyList<Transition> transitions)
+    {
+        if (transitions.Count == 0) return;
+        Enqueue(() => _setup.Trainer.AddTransitions(transitions));
+    }
+
+    /// <summary>
+    /// After the journal has been replayed through <see cref="Add"/>: restores the last checkpoint (weights,
+    /// critics, temperature, optimizers, counters), publishes the current weights and starts training.
+    /// </summary>
+    public void Start() => Enqueue(() =>
+    {
+        _version = ReadVersionFile();
+        if (Checkpoints.Last(_outputDir) is { } last)
+        {
+            var checkpoint = Checkpoints.Resolve(last);
+            try
+            {
+                _version = Math.Max(_version, LearnerCheckpoint.Restore(checkpoint, _setup.Trainer));
+                _lastCheckpoint = checkpoint;
+                _log($"learner: resumed from {checkpoint} at optimization step {_setup.Trainer.OptimizationStep}, weights version {_version}, " +
+                     $"{_setup.Trainer.Mixer.Online.Count} online / {_setup.Trainer.Mixer.Offline?.Count ?? 0} offline transitions");
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+            {
+                Fail($"the last checkpoint {checkpoint} does not fit this train config ({e.Message}); move {Path.Combine(_outputDir, Checkpoints.CheckpointsDir)} " +
+                     "away to start afresh, or set robotactors.learner.output-dir to another folder");
+                return;
+            }
+        }
+        _training = true;
+        _phase = "waiting";
+        Push();
+    });
+
+    private void Enqueue(Action work)
+    {
+        _work.Enqueue(work);
+        _signal.Set();
+    }
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            while (!_stopping && _work.TryDequeue(out var work))
+            {
+                try
+                {
+                    work();
+                }
+                catch (Exception e) // an exception here would end the process (it is a thread of its own); the status shows it instead
+                {
+                    Fail($"{e.GetType().Name}: {e.Message}");
+                }
+            }
+            var trainer = _setup.Trainer;
+            var now = DateTime.UtcNow;
+            if (_training && trainer.ReadyToLearn && now < _nextUpdate)
+            {
+                _signal.WaitOne(_nextUpdate - now); // rate-limited: new transitions are still taken in while waiting
+                continue;
+            }
+            if (_training && trainer.ReadyToLearn)
+            {
+                _phase = "training";
+                _nextUpdate = now + _minUpdateInterval;
+                try
+                {
+                    trainer.TrainingStep();
+                    if (LearnerCheckpoint.IsDue(trainer.OptimizationStep, _setup.SaveFreq)) Checkpoint();
+                }
+                catch (Exception e)
+                {
+                    Fail(e is InvalidOperationException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}");
+                }
+                if (DateTime.UtcNow >= _nextPush) Push();
+            }
+            else
+            {
+                if (_training) _phase = "waiting";
+                Volatile.Write(ref _snapshot, Snap());
+                _signal.WaitOne(TimeSpan.FromMilliseconds(100));
+                continue;
+            }
+            Volatile.Write(ref _snapshot, Snap());
+        }
+    }
+
+    private void Fail(string problem)
+    {
+        _training = false;
+        _phase = "failed";
+        _problem = problem;
+        _log($"learner: training stopped: {problem}");
+    }
+
+    private void Checkpoint()
+    {
+        _lastCheckpoint = LearnerCheckpoint.Save(_outputDir, _setup.Trainer, _setup.Pre, _setup.Post, _setup.TrainConfig, _version, _setup.TotalSteps);
+        _log($"learner: checkpoint {_lastCheckpoint} (optimization step {_setup.Trainer.OptimizationStep})");
+    }
+
+    /// <summary>Exports the actor's weights as a new version (once per push interval, and only when they changed).</summary>
+    private void Push()
+    {
+        _nextPush = DateTime.UtcNow + _setup.PushInterval;
+        var step = _setup.Trainer.OptimizationStep;
+        if (step == _pushedAtStep) return;
+        var version = _version + 1;
+        WriteVersionFile(version);
+        _version = version;
+        _pushedAtStep = step;
+        _lastPush = DateTimeOffset.UtcNow;
+        _publish(version, ActorWeights.Export(_setup.Trainer.Algorithm.Policy, version));
+    }
+
+    private long ReadVersionFile()
+    {
+        var path = Path.Combine(_outputDir, VersionFile);
+        if (!File.Exists(path)) return 0;
+        return JsonNode.Parse(File.ReadAllText(path))?["weights_version"]?.GetValue<long>()
+               ?? throw new InvalidDataException($"{path} holds no weights_version; delete it to count from the last checkpoint's version");
+    }
+
+    private void WriteVersionFile(long version)
+    {
+        Directory.CreateDirectory(_outputDir);
+        var path = Path.Combine(_outputDir, VersionFile);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, new JsonObject { ["weights_version"] = version }.ToJsonString());
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private LearnerLoopSnapshot Snap()
+    {
+        var status = _setup.Trainer.Status();
+        var now = DateTime.UtcNow;
+        if (_rate.Count == 0 || now - _rate.Last().At >= TimeSpan.FromSeconds(1))
+        {
+            _rate.Enqueue((now, status.OptimizationStep));
+            while (_rate.Count > 6) _rate.Dequeue();
+            var (at, step) = _rate.Peek();
+            _updatesPerSecond = now > at ? (status.OptimizationStep - step) / (now - at).TotalSeconds : 0;
+        }
+        // Wall-clock updates per second over the last few seconds (0 while waiting for transitions), not the time inside updates.
+        return new(_phase, _problem, status with { UpdatesPerSecond = _updatesPerSecond }, _setup.Trainer.OnlineStepBeforeLearning, _version, _lastPush, _lastCheckpoint);
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _signal.Set();
+        if (Thread.CurrentThread != _thread) _thread.Join(TimeSpan.FromSeconds(30));
+        _signal.Dispose();
+    }
+}
