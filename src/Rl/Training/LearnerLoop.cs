@@ -46,6 +46,9 @@ public sealed class LearnerLoop : IDisposable
     // (time, optimization step) about once a second over the last few seconds: updates/s as the robots see them.
     private readonly Queue<(DateTime At, long Step)> _rate = new();
     private double _updatesPerSecond;
+    // The progress log (progress.jsonl beside the checkpoints) gets a line this often while the learner has started learning.
+    private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(5);
+    private DateTime _nextProgressLine;
 
     /// <param name="publish">Called on the loop's thread with each new (version, ActorWeights payload); hand it on, do not block.</param>
     /// <param name="maxUpdatesPerSecond">0: update as fast as the machine allows (LeRobot); else at most this many, so a learner
@@ -153,6 +156,25 @@ public sealed class LearnerLoop : IDisposable
                 continue;
             }
             Volatile.Write(ref _snapshot, Snap());
+            AppendProgressLine();
+        }
+    }
+
+    /// <summary>One line for `robotactors report` every few seconds of training; a full disk costs the plot, not the training.</summary>
+    private void AppendProgressLine()
+    {
+        var now = DateTime.UtcNow;
+        if (now < _nextProgressLine) return;
+        _nextProgressLine = now + ProgressLogInterval;
+        var t = _snapshot.Trainer;
+        try
+        {
+            LearnerProgressLog.Append(Path.Combine(_outputDir, LearnerProgressLog.FileName),
+                new LearnerProgressPoint(DateTimeOffset.UtcNow, t.OptimizationStep, t.UpdatesPerSecond, t.OnlineBufferSize, t.OfflineBufferSize));
+        }
+        catch (IOException e)
+        {
+            _log($"learner: could not append to {LearnerProgressLog.FileName}: {e.Message}");
         }
     }
 

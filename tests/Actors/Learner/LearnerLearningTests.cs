@@ -85,6 +85,12 @@ public sealed class LearnerLearningTests : IDisposable
         Assert.True(after.Max(a => Math.Abs(a - Best)) < 0.25, $"after training the first action is {string.Join(", ", after.Select(a => a.ToString("F2")))}; best is {Best}");
         Assert.True(after.Average(a => Math.Abs(a - Best)) < before.Average(a => Math.Abs(a - Best)) / 2,
             $"untrained {string.Join(", ", before.Select(a => a.ToString("F2")))}, trained {string.Join(", ", after.Select(a => a.ToString("F2")))}");
+
+        // What `robotactors report` plots: the learner's progress, appended while it trained, in order.
+        var progress = LearnerProgressLog.Read(Path.Combine(_dir.Path, "data", "learner", LearnerProgressLog.FileName));
+        Assert.NotEmpty(progress);
+        Assert.All(progress.Zip(progress.Skip(1)), p => Assert.True(p.Item2.OptimizationStep >= p.Item1.OptimizationStep && p.Item2.At >= p.Item1.At));
+        Assert.InRange(progress[0].OnlineTransitions, 100, 400);
     }
 
     /// <summary>The replica's deterministic first action value on a few states, as a robot would run it.</summary>
