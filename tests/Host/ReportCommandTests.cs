@@ -52,23 +52,7 @@ public sealed class ReportCommandTests : IDisposable
         }
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            return (await Cli.RunAsync(args), o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => InProcessCli.RunAsync(args);
 
     [Fact]
     public async Task Journaled_episodes_and_the_learners_progress_become_plots_and_a_summary_and_bad_input_is_named()
