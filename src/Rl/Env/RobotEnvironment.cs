@@ -31,6 +31,8 @@ public sealed record RobotEnvironmentOptions
     public TimeSpan MaxFrameAge { get; init; } = TimeSpan.FromMilliseconds(500);
     /// <summary>A simulated robot with a person at the controls runs in real time; else in lockstep (faster than real time, deterministic).</summary>
     public bool? SimRealTime { get; init; }
+    /// <summary>Wraps the teleoperator the action processor reads (e.g. a console's intervention and episode buttons).</summary>
+    public Func<ITeleoperator, ITeleoperator>? WrapTeleoperator { get; init; }
 }
 
 /// <summary>
@@ -179,7 +181,8 @@ public sealed class RobotEnvironment : IDisposable
         Dictionary<string, ICamera> cameras, ITeleoperator teleop, IRobotIo io, IControlClock clock, IEpisodeWorld? world, string? calibrationDir,
         List<IDisposable> owned)
     {
-        var stepTeleop = options.OperatorAlwaysInControl ? new TeleoperatorInControl(teleop) : teleop;
+        ITeleoperator stepTeleop = options.OperatorAlwaysInControl ? new TeleoperatorInControl(teleop) : teleop;
+        if (options.WrapTeleoperator is { } wrap) stepTeleop = wrap(stepTeleop);
         var (envProcessor, actionProcessor) = GymManipulatorProcessors.Make(config, stepTeleop, io.MotorNames, options.Device, options.ConfigFile);
         var safety = new SafetyStep(new SafetyLimits { Joints = arm.JointLimits(), MaxStepPerTick = options.MaxStepPerTick });
         var pipeline = new ControlPipeline(io, envProcessor, actionProcessor, safety, options.UseEnvReward);

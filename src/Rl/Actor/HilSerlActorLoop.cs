@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using RobotActors.Devices;
+using RobotActors.Devices.Workcell.Operators;
+using RobotActors.Rl.Env;
+
+namespace RobotActors.Rl.Actor;
+
+/// <summary>How an episode of the actor loop ended.</summary>
+public enum EpisodeEnd { Success, Failure, TimeLimit, Rerecord, Interrupted }
+
+/// <summary>Where the actor loop's steps and episodes go (a session journal, a learner). Called on the control thread.</summary>
+public interface IActorLoopSink
+{
+    /// <summary>Opens the next episode and returns its number; the only call that may wait (between episodes, never inside a tick).</summary>
+    int OpenEpisode();
+
+    /// <summary>One step, as it happens; must return at once (hand it on, do not wait for it to be stored).</summary>
+    void Step(int episode, int index, StepResult step, long policyVersion, DateTimeOffset tickTime);
+
+    void EpisodeEnded(int episode, EpisodeEnd end, int length);
+
+    /// <summary>The replica acts with this version from step <paramref name="index"/> of the episode on.</summary>
+    void PolicyApplied(long version, int episode, int index);
+
+    void Warn(string message);
+}
+
+/// <summary>A pushed weights payload waiting for the next step boundary; the newest one wins.</summary>
+public sealed class PendingWeights
+{
+    private byte[]? _payload;
+
+    public void Offer(byte[] payload) => Interlocked.Exchange(ref _payload, payload);
+
+    public byte[]? Take() => Interlocked.Exchange(ref _payload, null);
+}
+
+/// <summary>Figures of the loop so far (read from any thread).</summary>
+public sealed record ActorLoopFigures(int? Episode, int Step, long PolicyVersion, long Ticks, long Overruns, long ReadFailures, long NonFiniteActions,
+    double LoopP50Ms, double LoopP99Ms);
+
+/// <summary>
+/// LeRobot's actor loop (rl/actor.py act_with_policy) on a <see cref="GymManipulatorEnv"/>: episode after episode,
+/// reset, then each step the replica's action (the operator's while intervening, replaced by the action processor),
+/// through the safety step to the servos, the env's clock for one period, the next observation handed to the sink.
+/// Weights are applied at a step boundary, not only at an episode's end. A policy action that is not finite is never
+/// sent: the tick holds (the neutral action) and is counted. A failed bus exchange skips the tick and the servos keep
+/// their last safe goal; <see cref="MaxConsecutiveFailures"/> in a row end the run.
+/// </summary>
+public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replica, PendingWeights weights, IActorLoopSink sink,
+    IReadOnlyList<string> actionNames, ScriptedOperator? scripted = null)
+{
+    private const int TimingWindow = 1000;
+    private readonly double[] _times = new double[TimingWindow];
+    private long _timed;
+    private volatile ActorLoopFigures _figures = new(null, 0, 0, 0, 0, 0, 0, 0, 0);
+    private long _ticks, _readFailures, _nonFinite;
+
+    public int MaxConsecutiveFailures { get; init; } = 10;
+    public int Seed { get; init; } = 1000;
+
+    public ActorLoopFigures Figures => _figures;
+
+    /// <summary>
+    /// Runs until <paramref name="stop"/> is cancelled (the open episode ends Interrupted) or <paramref name="episodes"/>
+    /// episodes are done. <paramref name="paused"/> is checked between episodes and at each tick: while it is set the
+    /// open episode ends Interrupted and no new one opens.
+    /// </summary>
+    public void Run(CancellationToken stop, Func<bool>? paused = null, int? episodes = null)
+    {
+        var done = 0;
+        while (!stop.IsCancellationRequested && (episodes is null || done < episodes))
+        {
+            if (paused?.Invoke() == true)
+            {
+                Thread.Sleep(50);
+                continue;
+            }
+            var episode = sink.OpenEpisode();
+            RunEpisode(episode, stop, paused);
+            done++;
+        }
+    }
+
+    private void RunEpisode(int episode, CancellationToken stop, Func<bool>? paused)
+    {
+        var observation = env.Reset(Seed + episode);
+        (env.Clock as RealTimeClock)?.Restart();
+        var index = 0;
+        var consecutive = 0;
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (stop.IsCancellationRequested || paused?.Invoke() == true)
+            {
+                sink.EpisodeEnded(episode, EpisodeEnd.Interrupted, index);
+                return;
+            }
+            ApplyWeights(episode, index);
+            var tick = DateTimeOffset.UtcNow;
+            var start = watch.Elapsed;
+            StepResult step;
+            try
+            {
+                var action = replica.Act(observation, env.Pipeline);
+                if (!Array.TrueForAll(action, float.IsFinite))
+                {
+                    _nonFinite++;
+                    if (_nonFinite == 1 || _nonFinite % 100 == 0)
+                        sink.Warn($"the policy (weights version {replica.Version}) gave a non-finite action [{string.Join(", ", action)}]; the tick held the arm ({_nonFinite} so far)");
+                    action = null!;
+                }
+                if (action is not null && scripted is not null)
+                    scripted.ObservePolicyAction(actionNames.Zip(action).ToDictionary(p => p.First, p => (double)p.Second));
+                env.Pipeline.Act(action);
+                var work = watch.Elapsed - start;
+                env.Clock.Tick(env.Period);
+                start = watch.Elapsed;
+                step = env.Pipeline.Observe();
+                Time((work + (watch.Elapsed - start)).TotalMilliseconds);
+                consecutive = 0;
+            }
+            catch (MotorBusCommunicationException) when (++consecutive < MaxConsecutiveFailures)
+            {
+                _readFailures++;
+                _ticks++;
+                continue;
+            }
+            _ticks++;
+            sink.Step(episode, index, step, replica.Version, tick);
+            index++;
+            observation = step.Next;
+            Publish(episode, index);
+            if (step.EpisodeOver)
+            {
+                sink.EpisodeEnded(episode, Outcome(step), index);
+                return;
+            }
+        }
+    }
+
+    private static EpisodeEnd Outcome(StepResult step) =>
+        step.Events.Rerecord ? EpisodeEnd.Rerecord
+        : step.Events.Success || step.Task?.Success == true ? EpisodeEnd.Success
+        : step.Events.Failure ? EpisodeEnd.Failure
+        : step.Truncated ? EpisodeEnd.TimeLimit
+        : EpisodeEnd.Failure;
+
+    private void ApplyWeights(int episode, int index)
+    {
+        if (weights.Take() is not { } payload) return;
+        try
+        {
+            var version = replica.Apply(payload);
+            sink.PolicyApplied(version, episode, index);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or Policies.GaussianActor.FrozenBackboneMismatchException)
+        {
+            sink.Warn($"pushed weights refused, the replica keeps version {replica.Version}: {ex.Message}");
+        }
+    }
+
+    private void Time(double ms)
+    {
+        _times[_timed % TimingWindow] = ms;
+        _timed++;
+    }
+
+    private void Publish(int episode, int index)
+    {
+        if (index % 10 != 1 && index > 1) { _figures = _figures with { Episode = episode, Step = index, Ticks = _ticks }; return; }
+        var n = (int)Math.Min(_timed, TimingWindow);
+        var sorted = _times.Take(n).Order().ToArray();
+        double Pct(double p) => n == 0 ? 0 : sorted[Math.Min(n - 1, (int)(p * n))];
+        _figures = new ActorLoopFigures(episode, index, replica.Version, _ticks, (env.Clock as RealTimeClock)?.Overruns ?? 0, _readFailures, _nonFinite, Pct(0.5), Pct(0.99));
+    }
+}
