@@ -177,6 +177,8 @@ public sealed class ControlLoopActor : ReceiveActor
     private void Running()
     {
         Common();
+        Receive<StartControl>(_ => Sender.Tell(new ControlReply(_robot.Id, false,
+            $"a session ({_run!.Task}) is already running on robot {_robot.Id}; `session stop {_robot.Id}` first")));
         Receive<PauseControl>(_ =>
         {
             _run!.Paused = true;
