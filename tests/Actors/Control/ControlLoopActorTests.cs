@@ -17,9 +17,9 @@ public sealed class ControlLoopActorTests : IDisposable
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
     private readonly TempDir _dir = new();
 
-    private async Task<(RobotActorsNode Node, IActorRef Robots)> StartAsync()
+    private async Task<(RobotActorsNode Node, IActorRef Robots)> StartAsync(string? configPath = null)
     {
-        var config = SessionConfigs.WritePushState(_dir.Path).Replace("\\", "/");
+        var config = (configPath ?? SessionConfigs.WritePushState(_dir.Path)).Replace("\\", "/");
         var node = await RobotActors.Actors.Tests.Transitions.LoopbackCluster.StartAsync(Path.Combine(_dir.Path, "data"), "\"robot\", \"learner\"", extra: $$"""
             robotactors.robots = [{ id = "{{Robot}}", type = "so101_follower", port = "sim" }]
             robotactors.hilserl.config-path = "{{config}}"
@@ -91,6 +91,24 @@ public sealed class ControlLoopActorTests : IDisposable
         Assert.Equal(session.DurableSteps, episodes.Sum(e => (long)e.Length));
         Assert.True(paused.EpisodesFinished >= 4);
         Assert.Contains(episodes, e => e.Outcome == EpisodeOutcome.Interrupted); // the pause and the stop truncate
+    }
+
+    [Fact]
+    public async Task A_broken_train_config_is_refused_naming_the_file_and_nothing_moves()
+    {
+        var path = SessionConfigs.WritePushState(_dir.Path);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"utd_ratio\"", "\"utd_ratoi\""));
+        var (node, robots) = await StartAsync(path);
+        await using var _ = node;
+
+        var reply = await Say(robots, new StartControl(Robot, null));
+        Assert.False(reply.Ok);
+        Assert.Contains(path.Replace("\\", "/"), reply.Text.Replace("\\", "/"));
+        Assert.Contains("utd_ratoi", reply.Text);
+        var control = await Control(robots);
+        Assert.Equal(ControlState.Failed, control.State);
+        Assert.Equal(0, control.Ticks);
+        Assert.False((await Session(robots)).Active);
     }
 
     public void Dispose() => _dir.Dispose();
