@@ -16,6 +16,7 @@ public static class BenchCommand
             BenchBusCommand.Create(),
             BenchDatasetCommand.Create(),
             BenchSacCommand.Create(),
+            BenchHilSerlCommand.Create(),
             BenchPoliciesCommand.Create(),
             BenchEnvStepsCommand.Create(),
             BenchRuntimeCommand.Create(),

@@ -167,6 +167,7 @@ public sealed class ControlPipeline
         t.Observation[HilKeys.AgentPos] = torch.tensor(q);
         foreach (var (name, frame) in reading.Frames)
             t.Observation[$"{HilKeys.Pixels}.{name}"] = torch.tensor(frame.Data, [frame.Height, frame.Width, frame.Channels]);
+        if (reading.EnvironmentState is { } environment) t.Observation[HilKeys.EnvironmentState] = torch.tensor(environment);
         t.ComplementaryData[HilKeys.RawJointPositions] = reading.Joints;
         if (reading.Currents is not null) t.ComplementaryData[HilKeys.RawMotorCurrents] = reading.Currents;
         return t;

@@ -84,11 +84,13 @@ public static class GymManipulatorProcessors
     /// <summary>
     /// The processed observation's features (images C×H×W as a policy sees them) for a robot with these
     /// motors and camera sizes: the env processor's feature transform from the raw robot observation.
+    /// <paramref name="environmentStateWidth"/> &gt; 0 adds observation.environment_state (a simulated world's).
     /// </summary>
     public static Dictionary<string, PolicyFeature> ObservationFeatures(ProcessorPipeline envProcessor, int motorCount,
-        IReadOnlyDictionary<string, (int Height, int Width)> cameras)
+        IReadOnlyDictionary<string, (int Height, int Width)> cameras, int environmentStateWidth = 0)
     {
         var obs = new Dictionary<string, PolicyFeature> { [PolicyKeys.ObservationState] = new(FeatureType.State, [motorCount]) };
+        if (environmentStateWidth > 0) obs[PolicyKeys.ObservationEnvironmentState] = new(FeatureType.Env, [environmentStateWidth]);
         foreach (var (name, (h, w)) in cameras) obs[$"{PolicyKeys.ObservationImages}.{name}"] = new(FeatureType.Visual, [3, h, w]);
         var features = new Dictionary<PipelineFeatureType, Dictionary<string, PolicyFeature>> { [PipelineFeatureType.Observation] = obs };
         foreach (var step in envProcessor.Steps.TakeWhile(s => s is not AddBatchDimensionProcessorStep)) features = step.TransformFeatures(features);

@@ -71,7 +71,8 @@ public sealed class RobotEnvironment : IDisposable
 
     /// <summary>The processed observation's features (images C×H×W), e.g. a policy's input features or a dataset's.</summary>
     public Dictionary<string, Policies.Configs.PolicyFeature> ObservationFeatures() =>
-        GymManipulatorProcessors.ObservationFeatures(Pipeline.EnvProcessor, Pipeline.Io.MotorNames.Count, Pipeline.Io.Cameras);
+        GymManipulatorProcessors.ObservationFeatures(Pipeline.EnvProcessor, Pipeline.Io.MotorNames.Count, Pipeline.Io.Cameras,
+            (Pipeline.Io as ArmRobotIo)?.EnvironmentStateWidth ?? 0);
 
     /// <summary>The names of observation.state's entries: positions, then velocities, currents and the end effector as configured.</summary>
     public IReadOnlyList<string> StateNames()
@@ -166,7 +167,7 @@ public sealed class RobotEnvironment : IDisposable
             {
                 var s = workcell.State();
                 return new TaskSignal(s.Reward, s.Success);
-            });
+            }, () => Array.ConvertAll(workcell.EnvironmentState(), v => (float)v)); // LeRobot's sim envs give the object's position as environment_state
             return Build(config, options, arm, workcell, cameras, teleop, io, clock, new WorkcellWorld(workcell), calibration, owned);
         }
         catch

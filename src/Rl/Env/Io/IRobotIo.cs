@@ -18,6 +18,11 @@ public sealed class RobotReading
     /// <summary>Camera name → its latest frame (height × width × channels, uint8, RGB).</summary>
     public IReadOnlyDictionary<string, Frame> Frames { get; init; } = new Dictionary<string, Frame>();
     public TaskSignal? Task { get; init; }
+    /// <summary>
+    /// A simulated world's environment_state (the workcell's cube centre x, y, z in metres), as LeRobot's sim envs
+    /// give it; null on a real robot, which cannot see it.
+    /// </summary>
+    public float[]? EnvironmentState { get; init; }
 }
 
 /// <summary>
