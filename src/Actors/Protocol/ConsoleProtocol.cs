@@ -23,41 +23,8 @@ public sealed record CommandDescriptor(string Name, string Summary, IReadOnlyLis
 
 public sealed record CommandArgument(string Name, string Help, bool Required = true);
 
-/// <summary>
-/// Runs a command (manifest v1, from consoles before the gateway clock). SentAt is the console's wall clock, which
-/// the gateway can only compare with its own wall clock; newer consoles send <see cref="RunStampedCommand"/>.
-/// </summary>
+/// <summary>Runs a command. SentAt lets the gateway refuse commands that arrive late (e.g. buffered during a partition).</summary>
 public sealed record RunCommand(string Name, IReadOnlyList<string> Arguments, DateTimeOffset SentAt) : IProtocolMessage;
-
-/// <summary>Asks a gateway for a reading of its monotonic clock (answered with <see cref="GatewayClock"/>).</summary>
-public sealed class ReadGatewayClock : IProtocolMessage
-{
-    public static readonly ReadGatewayClock Instance = new();
-    private ReadGatewayClock() { }
-}
-
-/// <summary>
-/// A reading of a gateway's monotonic clock: the time since <paramref name="ClockId"/>'s clock started. The id changes
-/// whenever a gateway starts, so a reading of one gateway's clock is never taken for another's.
-/// </summary>
-public sealed record GatewayClock(string ClockId, TimeSpan Elapsed) : IProtocolMessage;
-
-/// <summary>The console's estimate of the gateway's clock when it sent a command.</summary>
-public sealed record GatewayStamp(string ClockId, TimeSpan Elapsed);
-
-/// <summary>
-/// Runs a command (the run-command message's v2 layout: one type per manifest in the wire table). The gateway takes
-/// the command's age from its own monotonic clock minus <paramref name="Stamp"/>, so neither machine's wall clock
-/// matters; SentAt (the console's wall clock) is only for the log.
-/// </summary>
-public sealed record RunStampedCommand(string Name, IReadOnlyList<string> Arguments, GatewayStamp Stamp, DateTimeOffset SentAt) : IProtocolMessage;
-
-/// <summary>
-/// An actuating command's stamp is from another clock than this gateway's (the console reached another node, or the
-/// gateway restarted): nothing was done. Carries this gateway's clock, so the console can stamp again and resend a
-/// command that is still younger than <paramref name="MaxCommandAge"/> by the console's own clock.
-/// </summary>
-public sealed record UnknownGatewayClock(GatewayClock Clock, TimeSpan MaxCommandAge) : IProtocolMessage;
 
 /// <summary>A command's answer: text for people, and JSON for scripts (--json) when the command has structured output.</summary>
 public sealed record CommandReply(bool Ok, string Text, string? Json = null) : IProtocolMessage

@@ -19,36 +19,12 @@ internal sealed class ConsoleWire : IWireFamily
             w.Strings(m.Arguments);
             w.Time(m.SentAt);
         }, r => new RunCommand(r.String(), r.Strings(), r.Time()))
-        .AddSingleton("ra.console.read-gateway-clock.v1", ReadGatewayClock.Instance)
-        .Add("ra.console.gateway-clock.v1", WriteClock, ReadClock)
-        .Add("ra.console.run-command.v2", (w, m) =>
-        {
-            w.String(m.Name);
-            w.Strings(m.Arguments);
-            w.String(m.Stamp.ClockId);
-            w.Long(m.Stamp.Elapsed.Ticks);
-            w.Time(m.SentAt);
-        }, r => new RunStampedCommand(r.String(), r.Strings(), new GatewayStamp(r.String(), TimeSpan.FromTicks(r.Long())), r.Time()))
-        .Add("ra.console.unknown-gateway-clock.v1", (w, m) =>
-        {
-            WriteClock(w, m.Clock);
-            w.Long(m.MaxCommandAge.Ticks);
-        }, r => new UnknownGatewayClock(ReadClock(r), TimeSpan.FromTicks(r.Long())))
         .Add("ra.console.command-reply.v1", (w, m) =>
         {
             w.Bool(m.Ok);
             w.String(m.Text);
             w.OptionalString(m.Json);
         }, r => new CommandReply(r.Bool(), r.String(), r.OptionalString()));
-
-    // Clock readings as 100 ns ticks (TimeSpan's own unit), int64.
-    private static void WriteClock(WireWriter w, GatewayClock c)
-    {
-        w.String(c.ClockId);
-        w.Long(c.Elapsed.Ticks);
-    }
-
-    private static GatewayClock ReadClock(WireReader r) => new(r.String(), TimeSpan.FromTicks(r.Long()));
 
     private static void WriteDescriptor(WireWriter w, CommandDescriptor d)
     {
