@@ -97,6 +97,31 @@ public sealed class ControlGatewayRulesTests : TestKit
     }
 
     [Fact]
+    public void A_stamped_command_is_judged_by_the_gateway_clock_alone()
+    {
+        var gateway = Gateway(TimeSpan.FromSeconds(1));
+        gateway.Tell(ReadGatewayClock.Instance);
+        var clock = ExpectMsg<GatewayClockReading>();
+
+        // Fresh by the gateway's clock: runs, with no wall-clock time in the message at all.
+        gateway.Tell(new RunStampedCommand("robot", ["status", "r1"], clock.Node, clock.Milliseconds));
+        Assert.Equal("robot r1", ExpectMsg<CommandReply>().Text);
+
+        // Held back 3 s by the gateway's clock (as a command buffered through a partition): refused, with its age.
+        gateway.Tell(new RunStampedCommand("robot", ["status", "r1"], clock.Node, clock.Milliseconds - 3_000));
+        var stale = ExpectMsg<CommandReply>();
+        Assert.False(stale.Ok);
+        Assert.Contains("reached the node 3.", stale.Text);
+        Assert.Contains("Nothing was done", stale.Text);
+
+        // Stamped against another node's clock: cannot be judged here, so it is refused rather than guessed.
+        gateway.Tell(new RunStampedCommand("robot", ["status", "r1"], "akka.tcp://robotactors@10.0.0.9:4053", clock.Milliseconds));
+        var foreign = ExpectMsg<CommandReply>();
+        Assert.False(foreign.Ok);
+        Assert.Contains("Reconnect", foreign.Text);
+    }
+
+    [Fact]
     public void Unknown_commands_list_what_the_node_serves_and_wrong_arity_shows_usage()
     {
         var gateway = Gateway();

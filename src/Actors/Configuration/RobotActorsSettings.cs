@@ -21,6 +21,9 @@ public sealed record RobotActorsSettings(
 {
     public const string Root = "robotactors";
 
+    /// <summary>robotactors.control: how robots run their sessions.</summary>
+    public ControlSettings Control { get; init; } = ControlSettings.Default;
+
     /// <summary>Reads and checks every setting; throws <see cref="SettingsException"/> naming the first bad key.</summary>
     public static RobotActorsSettings FromConfig(Config config)
     {
@@ -45,7 +48,10 @@ public sealed record RobotActorsSettings(
             SessionSettings.Read(r, p + "session."),
             TransitionSettings.Read(r, p + "transitions."),
             WeightsSettings.Read(r, p + "weights."),
-            LearnerSettings.Read(r, p));
+            LearnerSettings.Read(r, p))
+        {
+            Control = ControlSettings.Read(r, p + "control."),
+        };
     }
 
     /// <summary>The data directory as an absolute path.</summary>

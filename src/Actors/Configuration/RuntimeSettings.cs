@@ -39,3 +39,16 @@ public sealed record WeightsSettings(TimeSpan PushInterval, long ChunkBytes, Tim
     internal static WeightsSettings Read(SettingsReader r, string p) => new(
         r.Duration(p + "push-interval"), r.Bytes(p + "chunk-size", 16 << 10, 3 << 20), r.Duration(p + "fetch-timeout"));
 }
+
+/// <summary>
+/// How a robot's control loop runs its HIL-SERL session (robotactors.control).
+/// </summary>
+/// <param name="AutoStart">Start a session on every robot of the node when it starts (the embedded default does).</param>
+/// <param name="SimLockstep">A simulated robot steps its world in lockstep with the loop, as fast as the machine allows, instead of in real time.</param>
+public sealed record ControlSettings(bool AutoStart, bool SimLockstep)
+{
+    public static readonly ControlSettings Default = new(false, false);
+
+    internal static ControlSettings Read(SettingsReader r, string p) => new(
+        r.Bool(p + "auto-start"), r.OneOf(p + "sim-clock", "real-time", "lockstep") == "lockstep");
+}

@@ -61,8 +61,24 @@ public sealed class ConsoleConnection : IAsyncDisposable
     /// <summary>Asks the node for the commands it serves. Throws <see cref="NoNodeAnsweredException"/> when none answers in time.</summary>
     public Task<CommandCatalog> DescribeAsync() => AskAsync<CommandCatalog>(DescribeCommands.Instance);
 
-    public Task<CommandReply> RunAsync(IReadOnlyList<string> words) =>
-        AskAsync<CommandReply>(new RunCommand(words[0], words.Skip(1).ToList(), DateTimeOffset.UtcNow));
+    /// <summary>
+    /// Runs a command stamped with the gateway's own monotonic clock: read once per connection (the reading plus this
+    /// process's monotonic time since it arrived), so the node's staleness check never compares two machines' wall clocks.
+    /// </summary>
+    public async Task<CommandReply> RunAsync(IReadOnlyList<string> words)
+    {
+        var (node, reading, at) = _gatewayClock ??= await ReadGatewayClockAsync();
+        var stamp = reading + (long)(System.Diagnostics.Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+        return await AskAsync<CommandReply>(new RunStampedCommand(words[0], words.Skip(1).ToList(), node, stamp));
+    }
+
+    private (string Node, long Milliseconds, long ReadAt)? _gatewayClock;
+
+    private async Task<(string, long, long)> ReadGatewayClockAsync()
+    {
+        var reading = await AskAsync<GatewayClockReading>(ReadGatewayClock.Instance);
+        return (reading.Node, reading.Milliseconds, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
 
     private async Task<T> AskAsync<T>(object message)
     {

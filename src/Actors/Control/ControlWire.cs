@@ -40,6 +40,7 @@ internal sealed class ControlWire : IWireFamily
             w.Double(m.LoopP50Ms);
             w.Double(m.LoopP99Ms);
             w.Bool(m.OperatorIntervening);
+            w.Long(m.AcknowledgedSteps);
         }, r =>
         {
             var robot = r.String();
@@ -47,7 +48,7 @@ internal sealed class ControlWire : IWireFamily
             var detail = r.OptionalString();
             var hasEpisode = r.Bool();
             var episode = r.Int();
-            return new ControlStatus(robot, state, detail, hasEpisode ? episode : null, r.Int(), r.Long(), r.Long(), r.Long(), r.Double(), r.Double(), r.Bool());
+            return new ControlStatus(robot, state, detail, hasEpisode ? episode : null, r.Int(), r.Long(), r.Long(), r.Long(), r.Double(), r.Double(), r.Bool(), r.Long());
         })
         .Add("ra.control.reply.v1", (w, m) =>
         {

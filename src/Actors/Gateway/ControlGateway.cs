@@ -15,6 +15,7 @@ public sealed class ControlGateway : ReceiveActor
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly GatewayContext _context;
+    private readonly string _node;
     private readonly IReadOnlyDictionary<string, IGatewayCommand> _commands;
 
     public static Props Props(GatewayContext context, IEnumerable<IGatewayCommand> commands) =>
@@ -23,25 +24,42 @@ public sealed class ControlGateway : ReceiveActor
     public ControlGateway(GatewayContext context, IEnumerable<IGatewayCommand> commands)
     {
         _context = context;
+        _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
         _commands = commands.ToDictionary(c => c.Descriptor.Name, StringComparer.OrdinalIgnoreCase);
 
         Receive<DescribeCommands>(_ => Sender.Tell(new CommandCatalog(
             Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString(), context.Version,
             _commands.Values.Select(c => c.Descriptor).OrderBy(d => d.Name, StringComparer.Ordinal).ToList())));
 
-        Receive<RunCommand>(Run);
+        Receive<ReadGatewayClock>(_ => Sender.Tell(new GatewayClockReading(_node, Clock.ElapsedMilliseconds)));
+        Receive<RunStampedCommand>(c =>
+        {
+            if (c.ClockNode != _node)
+            {
+                // The console read another gateway's clock (its contact changed nodes): its stamp says nothing here.
+                Sender.Tell(CommandReply.Failure($"refused: '{c.Name}' is stamped with the clock of {c.ClockNode}, not of this node ({_node}); " +
+                                                 "nothing was done. Reconnect the console (it reads this node's clock) and send it again."));
+                return;
+            }
+            Run(c.Name, c.Arguments, TimeSpan.FromMilliseconds(Clock.ElapsedMilliseconds - c.ClockMilliseconds), "");
+        });
+        Receive<RunCommand>(c => Run(c.Name, c.Arguments, DateTimeOffset.UtcNow - c.SentAt,
+            " (an older console: judged by the two machines' wall clocks, which may disagree)"));
     }
 
-    private void Run(RunCommand command)
+    /// <summary>The gateway's monotonic clock, which console stamps are read against; no wall clock is involved.</summary>
+    private static readonly System.Diagnostics.Stopwatch Clock = System.Diagnostics.Stopwatch.StartNew();
+
+    private void Run(string name, IReadOnlyList<string> words, TimeSpan age, string how)
     {
+        var command = new RunCommand(name, words, DateTimeOffset.UtcNow);
         var sender = Sender;
-        var age = DateTimeOffset.UtcNow - command.SentAt;
         var maxAge = _context.Settings.Gateway.MaxCommandAge;
         if (age > maxAge)
         {
-            _log.Warning("Refused stale console command {0}: sent {1:F1}s ago, limit {2:F1}s", command.Name, age.TotalSeconds, maxAge.TotalSeconds);
+            _log.Warning("Refused stale console command {0}: sent {1:F1}s ago, limit {2:F1}s{3}", command.Name, age.TotalSeconds, maxAge.TotalSeconds, how);
             sender.Tell(CommandReply.Failure(
-                $"refused: '{command.Name}' reached the node {age.TotalSeconds:F1}s after it was sent (limit {maxAge.TotalSeconds:F1}s, robotactors.gateway.max-command-age). Nothing was done; send it again."));
+                $"refused: '{command.Name}' reached the node {age.TotalSeconds:F1}s after it was sent (limit {maxAge.TotalSeconds:F1}s, robotactors.gateway.max-command-age){how}. Nothing was done; send it again."));
             return;
         }
 

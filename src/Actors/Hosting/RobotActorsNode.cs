@@ -34,7 +34,8 @@ public sealed class RobotActorsNode : IAsyncDisposable
 
     /// <summary>The commands every node serves.</summary>
     public static IEnumerable<IGatewayCommand> CoreCommands() =>
-        [new StatusCommand(), new NodesCommand(), new RobotsCommand(), new RobotCommand(), new MotorsCommand(), new TorqueCommand(), new SessionsCommand(), new LearnerStatusCommand()];
+        [new StatusCommand(), new NodesCommand(), new RobotsCommand(), new RobotCommand(), new MotorsCommand(), new TorqueCommand(), new SessionsCommand(), new LearnerStatusCommand(),
+         new SessionCommand(), new InterveneCommand(), new EpisodeCommand()];
 
     public static RobotActorsNode Start(RobotActorsSettings settings, string version, Config? userAkka = null, IEnumerable<IGatewayCommand>? commands = null)
     {

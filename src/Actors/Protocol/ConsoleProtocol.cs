@@ -23,8 +23,29 @@ public sealed record CommandDescriptor(string Name, string Summary, IReadOnlyLis
 
 public sealed record CommandArgument(string Name, string Help, bool Required = true);
 
-/// <summary>Runs a command. SentAt lets the gateway refuse commands that arrive late (e.g. buffered during a partition).</summary>
+/// <summary>
+/// Runs a command, as consoles before release 0.15 send it: SentAt is the console machine's wall clock, so the gateway's
+/// staleness check is only as good as the two machines' clocks agree. Current consoles send <see cref="RunStampedCommand"/>.
+/// </summary>
 public sealed record RunCommand(string Name, IReadOnlyList<string> Arguments, DateTimeOffset SentAt) : IProtocolMessage;
+
+/// <summary>Asks the gateway for its monotonic clock; answered with <see cref="GatewayClockReading"/>.</summary>
+public sealed class ReadGatewayClock : IProtocolMessage
+{
+    public static readonly ReadGatewayClock Instance = new();
+    private ReadGatewayClock() { }
+}
+
+/// <summary>A gateway's monotonic clock (milliseconds since it started; no wall clock in it) and the node it runs on.</summary>
+public sealed record GatewayClockReading(string Node, long Milliseconds) : IProtocolMessage;
+
+/// <summary>
+/// Runs a command stamped with the console's estimate of the gateway's monotonic clock at sending (its reading plus the
+/// console's own monotonic time since; never ahead of the gateway, so the age it implies errs on the stale side by at
+/// most a round trip). The gateway refuses it when older than robotactors.gateway.max-command-age, whatever either
+/// machine's wall clock says.
+/// </summary>
+public sealed record RunStampedCommand(string Name, IReadOnlyList<string> Arguments, string ClockNode, long ClockMilliseconds) : IProtocolMessage;
 
 /// <summary>A command's answer: text for people, and JSON for scripts (--json) when the command has structured output.</summary>
 public sealed record CommandReply(bool Ok, string Text, string? Json = null) : IProtocolMessage

@@ -19,6 +19,19 @@ internal sealed class ConsoleWire : IWireFamily
             w.Strings(m.Arguments);
             w.Time(m.SentAt);
         }, r => new RunCommand(r.String(), r.Strings(), r.Time()))
+        .AddSingleton("ra.console.read-clock.v1", ReadGatewayClock.Instance)
+        .Add("ra.console.clock-reading.v1", (w, m) =>
+        {
+            w.String(m.Node);
+            w.Long(m.Milliseconds);
+        }, r => new GatewayClockReading(r.String(), r.Long()))
+        .Add("ra.console.run-command.v2", (w, m) =>
+        {
+            w.String(m.Name);
+            w.Strings(m.Arguments);
+            w.String(m.ClockNode);
+            w.Long(m.ClockMilliseconds);
+        }, r => new RunStampedCommand(r.String(), r.Strings(), r.String(), r.Long()))
         .Add("ra.console.command-reply.v1", (w, m) =>
         {
             w.Bool(m.Ok);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Pattern;
 using RobotActors.Actors.Configuration;
+using RobotActors.Actors.Control;
 using RobotActors.Actors.Protocol;
 using RobotActors.Actors.Session;
 using RobotActors.Actors.Transitions;
@@ -18,7 +19,7 @@ namespace RobotActors.Actors.Robots;
 /// Disconnected and why. A device fault stays inside this robot: the node, the learner and other
 /// robots never see it. It never waits inside a handler: a status collects the devices' counters in the
 /// background and answers when they are in, so control messages are never stuck behind a slow device.
-/// The robot's session journal is a child too; session messages go to it.
+/// The robot's session journal and its control loop are children too; session and control messages go to them.
 /// </summary>
 public sealed class RobotSupervisor : ReceiveActor
 {
@@ -36,18 +37,21 @@ public sealed class RobotSupervisor : ReceiveActor
     private readonly Dictionary<string, IActorRef> _children = new();
     private readonly SessionSettings _sessionSettings;
     private readonly TransitionSettings _transitions;
+    private readonly RobotActorsSettings _settings;
     private IActorRef _session = ActorRefs.Nobody;
+    private IActorRef _control = ActorRefs.Nobody;
 
-    public static Props Props(RobotSettings robot, DeviceSettings device, string dataPath, SessionSettings session, TransitionSettings transitions) =>
-        Akka.Actor.Props.Create(() => new RobotSupervisor(robot, device, dataPath, session, transitions));
+    public static Props Props(RobotSettings robot, RobotActorsSettings settings) =>
+        Akka.Actor.Props.Create(() => new RobotSupervisor(robot, settings));
 
-    public RobotSupervisor(RobotSettings robot, DeviceSettings device, string dataPath, SessionSettings session, TransitionSettings transitions)
+    public RobotSupervisor(RobotSettings robot, RobotActorsSettings settings)
     {
         _robot = robot;
-        _device = device;
-        _dataPath = dataPath;
-        _sessionSettings = session;
-        _transitions = transitions;
+        _settings = settings;
+        _device = settings.Device;
+        _dataPath = settings.DataPath;
+        _sessionSettings = settings.Session;
+        _transitions = settings.Transitions;
 
         Receive<DeviceStatusChanged>(Update);
         Receive<GetRobotStatus>(CollectCounters);
@@ -57,6 +61,7 @@ public sealed class RobotSupervisor : ReceiveActor
             c.Asker.Tell(Status());
         });
         Receive<ISessionMessage>(m => _session.Forward(m));
+        Receive<IControlMessage>(m => _control.Forward(m));
         Receive<ReadMotors>(m => ToDevice(MotorsDevice, m));
         Receive<SetTorque>(m => ToDevice(MotorsDevice, m));
         Receive<WriteMotors>(m => ToDevice(MotorsDevice, m));
@@ -70,6 +75,8 @@ public sealed class RobotSupervisor : ReceiveActor
     {
         _session = Context.ActorOf(SessionActor.Supervised(_robot.Id, _sessionSettings,
             TransitionFeeder.Props(SessionActor.PersistenceIdFor(_robot.Id), _transitions)), SessionActor.Name);
+        // The control loop fails alone: restarted, it finds the session still running in the journal and goes on.
+        _control = Context.ActorOf(ControlLoopActor.Props(_robot, _settings, _session), ControlLoopActor.Name);
 
         // Simulated arms keep their calibration with the node's data; real ones default to LeRobot's folder.
         var simulatedCalibration = _robot.CalibrationDir ?? Path.Combine(_dataPath, "calibration");

@@ -21,7 +21,7 @@ public sealed class RobotsManager : ReceiveActor
     {
         _robots = settings.Robots;
         foreach (var robot in settings.Robots)
-            Context.ActorOf(RobotSupervisor.Props(robot, settings.Device, settings.DataPath, settings.Session, settings.Transitions), robot.Id);
+            Context.ActorOf(RobotSupervisor.Props(robot, settings), robot.Id);
 
         // Answered in the background: a robot slow to report never holds up messages for the others.
         Receive<ListRobots>(_ =>

@@ -23,7 +23,8 @@ public static class NodeCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string configFile, string[] overrides, CancellationToken stopRequested)
+    /// <summary>Runs a node until Ctrl+C or SIGTERM (also what `train` with a HIL-SERL config runs).</summary>
+    internal static async Task<int> RunAsync(string configFile, string[] overrides, CancellationToken stopRequested)
     {
         var loaded = ConfigLoader.Load(configFile, overrides);
         var settings = loaded.Settings;

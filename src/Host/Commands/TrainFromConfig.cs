@@ -9,12 +9,13 @@ namespace RobotActors.Host.Commands;
 /// <summary>
 /// `robotactors train --config_path FILE` as lerobot-train reads one: the file's policy (strictly: a misspelled key
 /// names its JSON path), dataset, steps, batch size and output folder, with flags overriding its keys. A HIL-SERL
-/// train config is read and checked the same way; this command trains its policy offline on the config's dataset
-/// (the demonstrations), while the online actor/learner session runs on the cluster.
+/// train config is read and checked the same way, then runs as LeRobot's learner and actor scripts do together: the
+/// embedded default node (hocon/single-node.conf, or --config) with its robots running the config's session and its
+/// learner training on it, the config's flags passed on as robotactors.hilserl.overrides.
 /// </summary>
 public static class TrainFromConfig
 {
-    private static readonly string[] OwnFlags = ["config_path", "plugins", "num_threads", "verbose"];
+    private static readonly string[] OwnFlags = ["config_path", "plugins", "num_threads", "verbose", "config", "set"];
 
     public static int Run(ParseResult parse, Command command)
     {
@@ -32,9 +33,7 @@ public static class TrainFromConfig
         }
         foreach (var w in file.Warnings) Console.Error.WriteLine(w);
         foreach (var w in file.Policy.Warnings()) Console.Error.WriteLine($"warning: {w}");
-        if (file.IsHilSerl)
-            Console.Error.WriteLine($"{path} is a HIL-SERL train config (env {(file.Env?.Robot?.IsSim == true ? "on the simulated workcell" : file.Env?.Robot?.Arm.Type ?? "-")}" +
-                $"{(file.Algorithm is null ? "" : ", algorithm sac")}{(file.Mixer is null ? "" : $", mixer {file.Mixer}")}); training its '{file.Policy.Type}' policy offline on the dataset's demonstrations.");
+        if (file.IsHilSerl) return RunSession(path, file, flags);
         var datasetRoot = file.DatasetRoot ?? (file.DatasetRepoId is { } id ? EnvCommandErrors.DatasetRoot(null, id) : null);
         if (datasetRoot is null)
         {
@@ -52,5 +51,34 @@ public static class TrainFromConfig
         var result = new PolicyTrainer(Console.WriteLine).Run(file.Resume ? null : file.Policy, dataset, options);
         Console.WriteLine($"Done: step {result.Step}, last checkpoint {result.LastCheckpoint}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The node of --config (default: the embedded default) with this config driving its robots' sessions and its learner.</summary>
+    private static int RunSession(string path, TrainConfigFile file, IReadOnlyList<KeyValuePair<string, string>> flags)
+    {
+        static string Quote(string s) => "\"" + s.Replace("\\", "/").Replace("\"", "\\\"") + "\"";
+        var overrides = flags.Where(kv => !OwnFlags.Contains(kv.Key)).Select(kv => Quote($"--{kv.Key}={kv.Value}"));
+        var set = new List<string>
+        {
+            $"robotactors.hilserl.config-path={Quote(Path.GetFullPath(path))}",
+            $"robotactors.hilserl.overrides=[{string.Join(", ", overrides)}]",
+            "robotactors.control.auto-start=on",
+        };
+        if (file.OutputDir is { } output) set.Add($"robotactors.learner.output-dir={Quote(Path.GetFullPath(output))}");
+        var node = DottedFlags.Get(flags, "config") ?? "hocon/single-node.conf";
+        Console.WriteLine($"{path} is a HIL-SERL train config: its session runs on the robots of {node} and its learner trains on it " +
+                          $"(LeRobot's learner and actor together); Ctrl+C stops both.");
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stop.Cancel();
+        });
+        return NodeCommand.RunAsync(node, set.ToArray(), stop.Token).GetAwaiter().GetResult();
     }
 }

@@ -16,6 +16,7 @@ internal static class LoopbackCluster
     /// hard-stop a node and see the survivor carry on (the survivor is the seed, the oldest).
     /// </summary>
     public static readonly Config QuickDowning = ConfigurationFactory.ParseString("""
+        akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
         akka.cluster.split-brain-resolver { active-strategy = keep-oldest, stable-after = 2s }
         akka.cluster.failure-detector { heartbeat-interval = 500ms, acceptable-heartbeat-pause = 2s }
         """);
