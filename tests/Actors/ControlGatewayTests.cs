@@ -122,6 +122,33 @@ public sealed class ControlGatewayRulesTests : TestKit
     }
 
     [Fact]
+    public void A_stamp_ahead_of_the_gateway_clock_is_refused_and_the_clock_is_named_per_node_incarnation()
+    {
+        var gateway = Gateway(TimeSpan.FromSeconds(1));
+        gateway.Tell(ReadGatewayClock.Instance);
+        var clock = ExpectMsg<GatewayClockReading>();
+        var self = Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress;
+        Assert.Equal($"{self.Address}#{self.Uid}", clock.Node);
+
+        // As a console's reading of a gateway that has since restarted at the same address (its clock began again
+        // at zero): taken at face value the age would be negative and any late command would pass.
+        gateway.Tell(new RunStampedCommand("robot", ["status", "r1"], clock.Node, clock.Milliseconds + 60_000));
+        var ahead = ExpectMsg<CommandReply>();
+        Assert.False(ahead.Ok);
+        Assert.Contains("ahead of this node's clock", ahead.Text);
+        Assert.Contains("nothing was done", ahead.Text);
+    }
+
+    [Fact]
+    public void A_command_from_an_older_console_is_judged_by_wall_clocks_and_the_log_says_so()
+    {
+        var gateway = Gateway(TimeSpan.FromSeconds(5));
+        EventFilter.Warning(contains: "older console").ExpectOne(() =>
+            gateway.Tell(new RunCommand("robot", ["status", "r1"], DateTimeOffset.UtcNow)));
+        Assert.Equal("robot r1", ExpectMsg<CommandReply>().Text);
+    }
+
+    [Fact]
     public void Unknown_commands_list_what_the_node_serves_and_wrong_arity_shows_usage()
     {
         var gateway = Gateway();

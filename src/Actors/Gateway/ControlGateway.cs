@@ -24,7 +24,10 @@ public sealed class ControlGateway : ReceiveActor
     public ControlGateway(GatewayContext context, IEnumerable<IGatewayCommand> commands)
     {
         _context = context;
-        _node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        // The clock's name is the node's address and incarnation: a node restarted at the same address has a new
+        // clock (it starts from zero), and a console's reading of the old one must not be taken for it.
+        var self = Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress;
+        _node = $"{self.Address}#{self.Uid}";
         _commands = commands.ToDictionary(c => c.Descriptor.Name, StringComparer.OrdinalIgnoreCase);
 
         Receive<DescribeCommands>(_ => Sender.Tell(new CommandCatalog(
@@ -41,11 +44,29 @@ public sealed class ControlGateway : ReceiveActor
                                                  "nothing was done. Reconnect the console (it reads this node's clock) and send it again."));
                 return;
             }
-            Run(c.Name, c.Arguments, TimeSpan.FromMilliseconds(Clock.ElapsedMilliseconds - c.ClockMilliseconds), "");
+            var age = TimeSpan.FromMilliseconds(Clock.ElapsedMilliseconds - c.ClockMilliseconds);
+            if (age < -StampAheadTolerance)
+            {
+                // A console's estimate never runs ahead of this clock; a stamp that does is a broken estimate, and
+                // taking it would let a command through however late it came.
+                _log.Warning("Refused console command {0}: its stamp is {1:F1}s ahead of this gateway's clock", c.Name, -age.TotalSeconds);
+                Sender.Tell(CommandReply.Failure(FormattableString.Invariant(
+                    $"refused: '{c.Name}' carries a time {-age.TotalSeconds:F1}s ahead of this node's clock, so its age cannot be told; nothing was done. Reconnect the console and send it again.")));
+                return;
+            }
+            Run(c.Name, c.Arguments, age, "");
         });
-        Receive<RunCommand>(c => Run(c.Name, c.Arguments, DateTimeOffset.UtcNow - c.SentAt,
-            " (an older console: judged by the two machines' wall clocks, which may disagree)"));
+        Receive<RunCommand>(c =>
+        {
+            _log.Warning("Console command {0} came from an older console (ra.console.run-command.v1, wall-clock time only): its age is judged by " +
+                         "this node's wall clock minus the console's, right only while both machines' clocks agree. Upgrade the console.", c.Name);
+            Run(c.Name, c.Arguments, DateTimeOffset.UtcNow - c.SentAt,
+                " (an older console: judged by the two machines' wall clocks, which may disagree)");
+        });
     }
+
+    /// <summary>How far ahead of this clock a stamp may be (it should never be: the console's estimate lags by up to a round trip).</summary>
+    private static readonly TimeSpan StampAheadTolerance = TimeSpan.FromSeconds(1);
 
     /// <summary>The gateway's monotonic clock, which console stamps are read against; no wall clock is involved.</summary>
     private static readonly System.Diagnostics.Stopwatch Clock = System.Diagnostics.Stopwatch.StartNew();
