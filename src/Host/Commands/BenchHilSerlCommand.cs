@@ -81,7 +81,7 @@ public static class BenchHilSerlCommand
         }, cancel);
         var reached = summary.EnvStepsToThreshold is { } s ? $"at env step {s} (episode {summary.EpisodesToThreshold})" : "never";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"summary: success rate over the last {Math.Min(summary.Window, summary.Episodes)} episodes {summary.SuccessRateLast:P0}; intervention rate first {summary.Window} {summary.InterventionRateFirst:P1}, last {summary.Window} {summary.InterventionRateLast:P1}; success over {summary.Window} episodes reached {summary.Threshold:P0} {reached}; {summary.EnvSteps} env steps, {summary.OptimizationSteps} SAC updates, wall {summary.Wall.TotalSeconds:F1} s"));
+            $"summary: success rate over the last {Math.Min(summary.Window, summary.Episodes)} episodes {summary.SuccessRateLast:P0} ({summary.AutonomousSuccessRateLast:P0} without any intervention); intervention rate first {summary.Window} {summary.InterventionRateFirst:P1}, last {summary.Window} {summary.InterventionRateLast:P1}; success over {summary.Window} episodes reached {summary.Threshold:P0} {reached}; {summary.EnvSteps} env steps, {summary.OptimizationSteps} SAC updates, wall {summary.Wall.TotalSeconds:F1} s"));
         return ExitCodes.Ok;
     }
 }

@@ -7,10 +7,12 @@ public sealed record LockstepEpisode(int Episode, double Return, bool Success, i
 /// <summary>
 /// The run's figures: the success rate over the last <see cref="Window"/> episodes, the intervention rate (intervened steps
 /// / steps) over the first and the last <see cref="Window"/> episodes, and the env steps done when the success rate over
-/// <see cref="Window"/> consecutive episodes first reached <see cref="Threshold"/> (null: never).
+/// <see cref="Window"/> consecutive episodes first reached <see cref="Threshold"/> (null: never). An episode the operator
+/// solved counts as a success, as LeRobot's actor counts it; <see cref="AutonomousSuccessRateLast"/> counts only the last
+/// window's successes without a single intervened step, the policy's own.
 /// </summary>
 public sealed record LockstepSummary(int Episodes, int Window, double Threshold, double SuccessRateLast, double InterventionRateFirst,
-    double InterventionRateLast, long? EnvStepsToThreshold, int? EpisodesToThreshold, long EnvSteps, long OptimizationSteps, TimeSpan Wall)
+    double InterventionRateLast, long? EnvStepsToThreshold, int? EpisodesToThreshold, long EnvSteps, long OptimizationSteps, TimeSpan Wall, double AutonomousSuccessRateLast = 0)
 {
     public static LockstepSummary Of(IReadOnlyList<LockstepEpisode> episodes, int window, double threshold, long optimizationSteps, TimeSpan wall)
     {
@@ -34,6 +36,7 @@ public sealed record LockstepSummary(int Episodes, int Window, double Threshold,
             break;
         }
         return new LockstepSummary(episodes.Count, window, threshold, last.Count == 0 ? 0 : last.Count(e => e.Success) / (double)last.Count,
-            Interventions(first), Interventions(last), stepsTo, episodesTo, episodes.Count == 0 ? 0 : episodes[^1].EnvSteps, optimizationSteps, wall);
+            Interventions(first), Interventions(last), stepsTo, episodesTo, episodes.Count == 0 ? 0 : episodes[^1].EnvSteps, optimizationSteps, wall,
+            last.Count == 0 ? 0 : last.Count(e => e.Success && e.InterventionRate == 0) / (double)last.Count);
     }
 }
