@@ -83,7 +83,10 @@ public sealed class RobotFaultTests : IAsyncLifetime
         var again = await _node.System.ActorSelection("/user/robots").Ask<object>(new ReadMotors("a", "Present_Position"), TimeSpan.FromSeconds(5));
         Assert.Equal(6, Assert.IsType<MotorValues>(again).Values.Count);
         Assert.False(_node.System.WhenTerminated.IsCompleted);
-        Assert.True(detected < TimeSpan.FromSeconds(1), $"disconnect noticed after {detected.TotalMilliseconds:F0} ms");
+        // The node notices within a poll and a bus timeout (well under a second when idle); the bound leaves room for a
+        // CI machine running other suites' learning tests at the same time, and still fails a detector that waits for
+        // a long timeout or never notices.
+        Assert.True(detected < TimeSpan.FromSeconds(3), $"disconnect noticed after {detected.TotalMilliseconds:F0} ms");
     }
 
     [Fact]

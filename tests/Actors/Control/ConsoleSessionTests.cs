@@ -46,6 +46,8 @@ public sealed class ConsoleSessionTests : IDisposable
         await EventuallyAsync(() => console.RunAsync(["session", "status", Robot]), r => r.Text.Contains("the operator has the arm"), Wait, r => r.Text);
         var marked = await console.RunAsync(["episode", Robot, "success"]);
         Assert.True(marked.Ok, marked.Text);
+        // The button ends the episode at the loop's next tick; stopping before that would end it as interrupted.
+        await EventuallyAsync(() => console.RunAsync(["sessions", Robot]), r => r.Text.Contains("Success"), Wait, r => r.Text);
 
         var stopped = await console.RunAsync(["session", "stop", Robot]);
         Assert.True(stopped.Ok, stopped.Text);
