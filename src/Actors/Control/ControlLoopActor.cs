@@ -58,7 +58,7 @@ public sealed class ControlLoopActor : ReceiveActor
     }
 
     private sealed record SessionFound(SessionStatus Status);
-    private sealed record SessionAnswer(object Answer, IActorRef? Asker, bool Resumed);
+    private sealed record SessionAnswer(object Answer, IActorRef? Asker);
     private sealed record ThreadEnded(string? Failure);
 
     public ControlLoopActor(RobotSettings robot, RobotActorsSettings settings, IActorRef session)
@@ -122,10 +122,16 @@ public sealed class ControlLoopActor : ReceiveActor
             return;
         }
         _run = new Run(file!, chosen!, new CancellationTokenSource());
-        if (resumed) Self.Tell(new SessionAnswer(new SessionStatus(_robot.Id, true, null, chosen, null, 0, 0, 0, 0, 0, 0, 0, 0, 0), asker, true));
-        else
-            _session.Ask<IProtocolMessage>(new StartSession(_robot.Id, chosen!, file!.Env!.Fps), TimeSpan.FromSeconds(30))
-                .PipeTo(Self, success: a => new SessionAnswer(a, asker, false), failure: ex => new SessionAnswer(new SessionCommandRefused(_robot.Id, ex.Message), asker, false));
+        if (resumed)
+        {
+            // The journal already holds the running session; the loop simply goes on with its next episode.
+            StartThread(_run);
+            _detail = null;
+            Become(Running);
+            return;
+        }
+        _session.Ask<IProtocolMessage>(new StartSession(_robot.Id, chosen!, file!.Env!.Fps), TimeSpan.FromSeconds(30))
+            .PipeTo(Self, success: a => new SessionAnswer(a, asker), failure: ex => new SessionAnswer(new SessionCommandRefused(_robot.Id, ex.Message), asker));
         Become(Starting);
     }
 
@@ -161,7 +167,7 @@ public sealed class ControlLoopActor : ReceiveActor
             if (a.Answer is SessionStatus)
             {
                 StartThread(_run!);
-                a.Asker?.Tell(new ControlReply(_robot.Id, true, $"{(a.Resumed ? "continuing" : "started")} the HIL-SERL session on robot {_robot.Id}: {_run!.Task} at {_run.File.Env!.Fps} fps"));
+                a.Asker?.Tell(new ControlReply(_robot.Id, true, $"started the HIL-SERL session on robot {_robot.Id}: {_run!.Task} at {_run.File.Env!.Fps} fps"));
                 _detail = null;
                 Become(Running);
                 return;
@@ -232,7 +238,7 @@ public sealed class ControlLoopActor : ReceiveActor
             }
             var asker = run.StopAsker;
             _session.Ask<IProtocolMessage>(new StopSession(_robot.Id), TimeSpan.FromSeconds(30))
-                .PipeTo(Self, success: a => new SessionAnswer(a, asker, false), failure: ex => new SessionAnswer(new SessionCommandRefused(_robot.Id, ex.Message), asker, false));
+                .PipeTo(Self, success: a => new SessionAnswer(a, asker), failure: ex => new SessionAnswer(new SessionCommandRefused(_robot.Id, ex.Message), asker));
             Become(Stopping);
         });
     }
