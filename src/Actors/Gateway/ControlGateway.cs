@@ -71,23 +71,22 @@ public sealed class ControlGateway : ReceiveActor
     /// <summary>The gateway's monotonic clock, which console stamps are read against; no wall clock is involved.</summary>
     private static readonly System.Diagnostics.Stopwatch Clock = System.Diagnostics.Stopwatch.StartNew();
 
-    private void Run(string name, IReadOnlyList<string> words, TimeSpan age, string how)
+    private void Run(string name, IReadOnlyList<string> rest, TimeSpan age, string how)
     {
-        var command = new RunCommand(name, words, DateTimeOffset.UtcNow);
         var sender = Sender;
         var maxAge = _context.Settings.Gateway.MaxCommandAge;
         if (age > maxAge)
         {
-            _log.Warning("Refused stale console command {0}: sent {1:F1}s ago, limit {2:F1}s{3}", command.Name, age.TotalSeconds, maxAge.TotalSeconds, how);
+            _log.Warning("Refused stale console command {0}: sent {1:F1}s ago, limit {2:F1}s{3}", name, age.TotalSeconds, maxAge.TotalSeconds, how);
             sender.Tell(CommandReply.Failure(
-                $"refused: '{command.Name}' reached the node {age.TotalSeconds:F1}s after it was sent (limit {maxAge.TotalSeconds:F1}s, robotactors.gateway.max-command-age){how}. Nothing was done; send it again."));
+                $"refused: '{name}' reached the node {age.TotalSeconds:F1}s after it was sent (limit {maxAge.TotalSeconds:F1}s, robotactors.gateway.max-command-age){how}. Nothing was done; send it again."));
             return;
         }
 
-        if (!Resolve(command, out var handler, out var arguments))
+        if (!Resolve(name, rest, out var handler, out var arguments))
         {
             sender.Tell(CommandReply.Failure(
-                $"unknown command '{string.Join(' ', new[] { command.Name }.Concat(command.Arguments))}'. This node serves: {string.Join(", ", _commands.Keys.Order())}. Type 'help' for details."));
+                $"unknown command '{string.Join(' ', new[] { name }.Concat(rest))}'. This node serves: {string.Join(", ", _commands.Keys.Order())}. Type 'help' for details."));
             return;
         }
 
@@ -112,15 +111,15 @@ public sealed class ControlGateway : ReceiveActor
         execution.PipeTo(sender,
             failure: ex =>
             {
-                _log.Error(ex, "Console command {0} failed", command.Name);
-                return CommandReply.Failure($"'{command.Name}' failed on the node: {ex.GetBaseException().Message}");
+                _log.Error(ex, "Console command {0} failed", name);
+                return CommandReply.Failure($"'{name}' failed on the node: {ex.GetBaseException().Message}");
             });
     }
 
     /// <summary>Multi-word commands ("robot status") match on the longest name made of the leading words.</summary>
-    private bool Resolve(RunCommand command, out IGatewayCommand handler, out IReadOnlyList<string> arguments)
+    private bool Resolve(string name, IReadOnlyList<string> rest, out IGatewayCommand handler, out IReadOnlyList<string> arguments)
     {
-        var words = new[] { command.Name }.Concat(command.Arguments).ToList();
+        var words = new[] { name }.Concat(rest).ToList();
         for (var n = words.Count; n >= 1; n--)
         {
             if (_commands.TryGetValue(string.Join(' ', words.Take(n)), out handler!))
