@@ -273,6 +273,7 @@ public sealed class ControlLoopActor : ReceiveActor
                     WrapTeleoperator = t => run.Operator = new OperatorOverride(t),
                 });
                 using var replica = new PolicyReplica((GaussianActorConfig)run.File.Policy, sink.Warn);
+                replica.CheckInputs(environment.ObservationFeatures(), configPath!);
                 var loop = new HilSerlActorLoop(environment.Env, replica, _weights, sink, environment.ActionNames, environment.Teleop as ScriptedOperator)
                 {
                     Seed = run.File.Seed ?? 1000,

@@ -2,6 +2,7 @@ using RobotActors.Policies.Configs;
 using RobotActors.Policies.GaussianActor;
 using RobotActors.Policies.Processors;
 using RobotActors.Rl.Env;
+using RobotActors.Rl.Env.Config;
 using RobotActors.Rl.Training;
 using TorchSharp;
 
@@ -17,12 +18,12 @@ public sealed class PolicyReplica : IDisposable
 {
     private readonly GaussianActorPolicy _policy;
     private readonly ProcessorPipeline _pre, _post;
-    private readonly IReadOnlyList<string> _inputs;
+    private readonly IReadOnlyDictionary<string, PolicyFeature> _inputs;
 
     public PolicyReplica(GaussianActorConfig config, Action<string>? warn = null)
     {
         (_policy, _pre, _post) = HilSerlStats.Build(config, warn);
-        _inputs = config.InputFeatures.Keys.ToList();
+        _inputs = config.InputFeatures;
         ActionDim = config.ExecutedActionDim;
     }
 
@@ -47,15 +48,27 @@ public sealed class PolicyReplica : IDisposable
         return version;
     }
 
-    /// <summary>The action for an env observation, in the env's action order (unnormalized by the policy's postprocessor).</summary>
+    /// <summary>
+    /// Every policy input must be one of the env's processed observation features, with its shape; checked once when the
+    /// env is open, so a mismatched config is a config error before the first tick rather than a torch error inside it.
+    /// </summary>
+    public void CheckInputs(IReadOnlyDictionary<string, PolicyFeature> env, string source)
+    {
+        foreach (var (key, feature) in _inputs)
+        {
+            if (!env.TryGetValue(key, out var has))
+                throw new LeRobotConfigException($"{source}: policy.input_features.{key}: the env's observation has no such feature (it has {string.Join(", ", env.Keys)}).");
+            if (!has.Shape.SequenceEqual(feature.Shape))
+                throw new LeRobotConfigException($"{source}: policy.input_features.{key} has shape [{string.Join(", ", feature.Shape)}] but the env gives [{string.Join(", ", has.Shape)}] " +
+                                                 "(observation.state: joint positions, then velocities, currents and the end-effector pose as env.processor.observation adds them).");
+        }
+    }
+
+    /// <summary>The action for an env observation, in the env's action order (unnormalized by the policy's postprocessor); see <see cref="CheckInputs"/>.</summary>
     public float[] Act(EnvObservation observation, ControlPipeline pipeline)
     {
         using var scope = torch.NewDisposeScope();
-        var batch = pipeline.PolicyBatch(observation).Where(kv => _inputs.Contains(kv.Key)).ToDictionary();
-        var missing = _inputs.Where(k => !batch.ContainsKey(k)).ToList();
-        if (missing.Count > 0)
-            throw new ArgumentException($"the policy reads {string.Join(", ", missing)}, which this env's observation does not have (it has {string.Join(", ", batch.Keys)}); " +
-                                        "policy.input_features must match the env's processed observation.");
+        var batch = pipeline.PolicyBatch(observation).Where(kv => _inputs.ContainsKey(kv.Key)).ToDictionary();
         var action = _post.ProcessAction(_policy.SelectAction(_pre.ProcessBatch(batch)));
         return action.to(torch.ScalarType.Float32).reshape(-1).data<float>().ToArray();
     }

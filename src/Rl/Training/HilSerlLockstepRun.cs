@@ -81,7 +81,7 @@ public sealed class HilSerlLockstepRun : IDisposable
             });
             try
             {
-                CheckFeatures(file.Source, policyConfig.InputFeatures, environment.ObservationFeatures());
+                replica.CheckInputs(environment.ObservationFeatures(), file.Source);
             }
             catch
             {
@@ -95,20 +95,6 @@ public sealed class HilSerlLockstepRun : IDisposable
             replica.Dispose();
             setup.Trainer.Algorithm.Policy.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>Every policy input must be one of the env's processed observation features, with its shape: else the first step would fail inside torch.</summary>
-    private static void CheckFeatures(string source, IReadOnlyDictionary<string, Policies.Configs.PolicyFeature> inputs,
-        IReadOnlyDictionary<string, Policies.Configs.PolicyFeature> env)
-    {
-        foreach (var (key, feature) in inputs)
-        {
-            if (!env.TryGetValue(key, out var has))
-                throw new LeRobotConfigException($"{source}: policy.input_features.{key}: the env's observation has no such feature (it has {string.Join(", ", env.Keys)}).");
-            if (!has.Shape.SequenceEqual(feature.Shape))
-                throw new LeRobotConfigException($"{source}: policy.input_features.{key} has shape [{string.Join(", ", feature.Shape)}] but the env gives [{string.Join(", ", has.Shape)}] " +
-                                                 "(observation.state: joint positions, then velocities, currents and the end-effector pose as env.processor.observation adds them).");
         }
     }
 
