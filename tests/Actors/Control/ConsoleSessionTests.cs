@@ -18,12 +18,7 @@ public sealed class ConsoleSessionTests : IDisposable
     [Fact]
     public async Task The_console_starts_watches_intervenes_marks_and_stops_a_session_on_the_sim_robot()
     {
-        var config = SessionConfigs.WritePushState(_dir.Path).Replace("\\", "/");
-        await using var node = await StartAsync(Path.Combine(_dir.Path, "data"), "\"robot\", \"learner\"", extra: $$"""
-            robotactors.robots = [{ id = "{{Robot}}", type = "so101_follower", port = "sim" }]
-            robotactors.hilserl.config-path = "{{config}}"
-            robotactors.control.sim-clock = "lockstep"
-            """);
+        await using var node = await SessionConfigs.StartSimNodeAsync(_dir.Path, Robot);
         await using var console = ConsoleConnection.Open("127.0.0.1", node.Address.Port!.Value, node.Settings.SystemName, TimeSpan.FromSeconds(30));
 
         var bad = await console.RunAsync(["intervene", Robot, "maybe"]);

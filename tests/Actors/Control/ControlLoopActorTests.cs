@@ -19,13 +19,7 @@ public sealed class ControlLoopActorTests : IDisposable
 
     private async Task<(RobotActorsNode Node, IActorRef Robots)> StartAsync(string? configPath = null)
     {
-        var config = (configPath ?? SessionConfigs.WritePushState(_dir.Path)).Replace("\\", "/");
-        var node = await RobotActors.Actors.Tests.Transitions.LoopbackCluster.StartAsync(Path.Combine(_dir.Path, "data"), "\"robot\", \"learner\"", extra: $$"""
-            robotactors.robots = [{ id = "{{Robot}}", type = "so101_follower", port = "sim" }]
-            robotactors.hilserl.config-path = "{{config}}"
-            robotactors.control.sim-clock = "lockstep"
-            robotactors.weights.push-interval = 1s
-            """);
+        var node = await SessionConfigs.StartSimNodeAsync(_dir.Path, Robot, configPath, "robotactors.weights.push-interval = 1s");
         var robots = await node.System.ActorSelection("/user/robots").ResolveOne(Wait);
         return (node, robots);
     }

@@ -1,10 +1,23 @@
 using System.Text.Json.Nodes;
+using RobotActors.Actors.Hosting;
 
 namespace RobotActors.Actors.Tests.Control;
 
-/// <summary>A small state-only HIL-SERL train config for the simulated workcell, made from the shipped sim example.</summary>
+/// <summary>A small state-only HIL-SERL train config for the simulated workcell, made from the shipped sim example, and a node that runs it.</summary>
 internal static class SessionConfigs
 {
+    /// <summary>A node with both roles and one simulated robot whose sessions run <paramref name="configPath"/> (default: <see cref="WritePushState"/>) in lockstep.</summary>
+    public static Task<RobotActorsNode> StartSimNodeAsync(string dir, string robot, string? configPath = null, string extra = "")
+    {
+        var config = (configPath ?? WritePushState(dir)).Replace("\\", "/");
+        return Transitions.LoopbackCluster.StartAsync(Path.Combine(dir, "data"), "\"robot\", \"learner\"", extra: $$"""
+            robotactors.robots = [{ id = "{{robot}}", type = "so101_follower", port = "sim" }]
+            robotactors.hilserl.config-path = "{{config}}"
+            robotactors.control.sim-clock = "lockstep"
+            {{extra}}
+            """);
+    }
+
     public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
