@@ -7,11 +7,16 @@ namespace RobotActors.Actors.Tests.Control;
 internal static class SessionConfigs
 {
     /// <summary>A node with both roles and one simulated robot whose sessions run <paramref name="configPath"/> (default: <see cref="WritePushState"/>) in lockstep.</summary>
-    public static Task<RobotActorsNode> StartSimNodeAsync(string dir, string robot, string? configPath = null, string extra = "")
+    public static Task<RobotActorsNode> StartSimNodeAsync(string dir, string robot, string? configPath = null, string extra = "") =>
+        StartSimNodeAsync(dir, [robot], configPath, extra);
+
+    /// <summary>The same with several simulated robots on the node, each with its own workcell and session.</summary>
+    public static Task<RobotActorsNode> StartSimNodeAsync(string dir, IReadOnlyList<string> robots, string? configPath = null, string extra = "")
     {
         var config = (configPath ?? WritePushState(dir)).Replace("\\", "/");
+        var list = string.Join(", ", robots.Select(r => $$"""{ id = "{{r}}", type = "so101_follower", port = "sim" }"""));
         return Transitions.LoopbackCluster.StartAsync(Path.Combine(dir, "data"), "\"robot\", \"learner\"", extra: $$"""
-            robotactors.robots = [{ id = "{{robot}}", type = "so101_follower", port = "sim" }]
+            robotactors.robots = [{{list}}]
             robotactors.hilserl.config-path = "{{config}}"
             robotactors.control.sim-clock = "lockstep"
             {{extra}}
