@@ -58,7 +58,8 @@ public sealed record RobotActorsSettings(
     public string DataPath => Path.GetFullPath(DataDir);
 }
 
-public sealed record NodeSettings(string Hostname, int Port, IReadOnlyList<string> Roles, IReadOnlyList<SeedNode> SeedNodes, TimeSpan ShutdownTimeout)
+/// <param name="TorchThreads">Torch's CPU threads for the whole process (intra-op), set once at start.</param>
+public sealed record NodeSettings(string Hostname, int Port, IReadOnlyList<string> Roles, IReadOnlyList<SeedNode> SeedNodes, TimeSpan ShutdownTimeout, int TorchThreads = 1)
 {
     public static readonly string[] KnownRoles = ["robot", "learner"];
 
@@ -69,7 +70,8 @@ public sealed record NodeSettings(string Hostname, int Port, IReadOnlyList<strin
             if (!KnownRoles.Contains(role))
                 throw new SettingsException(p + "roles", $"unknown role \"{role}\"", $"Roles are: {string.Join(", ", KnownRoles)}");
         var seeds = r.StringList(p + "seed-nodes").Select(s => SeedNode.Parse(p + "seed-nodes", s)).ToList();
-        return new NodeSettings(r.String(p + "hostname"), r.Int(p + "port", 0, 65535), roles, seeds, r.Duration(p + "shutdown-timeout"));
+        return new NodeSettings(r.String(p + "hostname"), r.Int(p + "port", 0, 65535), roles, seeds, r.Duration(p + "shutdown-timeout"),
+            r.Int(p + "torch-threads", 1, 64));
     }
 }
 

@@ -42,6 +42,9 @@ public sealed class RobotActorsNode : IAsyncDisposable
         if (settings.Journal.Backend == JournalBackend.Sqlite)
             JournalConfig.PrepareSqlite(settings.Journal.Sqlite, settings.DataPath);
 
+        if (settings.Learner.ConfigFullPath is not null) // a session or the learner will run torch (a node without one never loads it)
+            TorchSharp.torch.set_num_threads(settings.Node.TorchThreads);
+
         var startedAt = DateTimeOffset.UtcNow;
         var system = ActorSystem.Create(settings.SystemName, NodeConfig.Build(settings, userAkka));
         var cluster = Akka.Cluster.Cluster.Get(system);

@@ -240,6 +240,7 @@ public sealed class RobotEnvironment : IDisposable
             InterventionRate = s.Double("intervention_rate", defaults.InterventionRate),
             InterventionSeconds = s.Double("intervention_seconds", defaults.InterventionSeconds),
             StuckSeconds = s.Double("stuck_seconds", defaults.StuckSeconds),
+            NoProgressSeconds = s.Double("no_progress_seconds", defaults.NoProgressSeconds),
             GiveUpSeconds = s.Double("give_up_seconds", defaults.GiveUpSeconds),
             Seed = s.Int("seed", options.Seed),
             StepSizes = ik.StepSizes, BoundsMin = ik.BoundsMin, BoundsMax = ik.BoundsMax, Fps = config.Fps,

@@ -102,7 +102,11 @@ public sealed class RlTrainer
             throw new InvalidOperationException($"the online buffer holds {Mixer.Online.Count} transitions; learning starts at online_step_before_learning={OnlineStepBeforeLearning}");
         torch.manual_seed(unchecked(Seed * 1_000_003L + Algorithm.OptimizationStep));
         _clock.Start();
-        var metrics = Algorithm.Update(Batches());
+        Dictionary<string, double> metrics;
+        // No collection during an update: TorchSharp's temporary Scalars (the implicit alpha of every add_) could be
+        // finalized while libtorch reads them; a node's learner died of it ("toFloat at c10/core/Scalar.h") after ~6800 updates.
+        using (RobotActors.Policies.Torch.FinalizerSafeRegion.Enter())
+            metrics = Algorithm.Update(Batches());
         _clock.Stop();
         _timedUpdates++;
         if (metrics.FirstOrDefault(kv => kv.Key.StartsWith("loss_", StringComparison.Ordinal) && !double.IsFinite(kv.Value)) is { Key: not null } bad)

@@ -148,4 +148,27 @@ public sealed class OperatorTests(ITestOutputHelper output)
         Assert.False(idle[5]);
         Assert.True(idle[11]);
     }
+
+    [Fact]
+    public void In_automatic_mode_a_policy_that_brings_the_task_no_closer_is_taken_over_after_no_progress_seconds()
+    {
+        using var sim = new SimArm(new WorkcellOptions { Task = "push_cube", Seed = 6 });
+        // Stuck and out-of-bounds are kept out of it: only the task's distance to solved can bring the operator in.
+        bool[] Held(double noProgressSeconds)
+        {
+            var op = new ScriptedOperator(sim.Cell, new() { Intervention = InterventionMode.Automatic, StuckSeconds = 100, NoProgressSeconds = noProgressSeconds, Fps = Fps });
+            return Enumerable.Range(0, 40).Select(_ =>
+            {
+                op.ObservePolicyAction(new Dictionary<string, double> { ["delta_x"] = 0, ["delta_y"] = 0, ["delta_z"] = 0 });
+                op.GetAction();
+                return op.GetTeleopEvents()[TeleopEvent.IsIntervention];
+            }).ToArray();
+        }
+
+        var off = Held(0);
+        Assert.All(off, Assert.False);
+        var on = Held(1);
+        Assert.False(on[5]);
+        Assert.True(on[11], "the scene came no closer for 1 s");
+    }
 }

@@ -22,6 +22,8 @@ public sealed class ScriptedOperator : IEventTeleoperator
     private long _ticks;
     private int _interventionLeft;
     private int _outwardTicks;
+    private double _bestDistance = double.PositiveInfinity;
+    private long _bestTick;
     private bool _successPressed, _failurePressed, _rerecordPressed;
     private bool _pendingSuccess, _pendingFailure, _pendingRerecord;
     private IReadOnlyDictionary<string, double>? _policyAction;
@@ -113,6 +115,7 @@ public sealed class ScriptedOperator : IEventTeleoperator
         _ticks = 0;
         _interventionLeft = 0;
         _outwardTicks = 0;
+        _bestDistance = double.PositiveInfinity;
         _recent.Clear();
         _successPressed = _failurePressed = _rerecordPressed = false;
         _pendingSuccess = _pendingFailure = _pendingRerecord = false;
@@ -150,11 +153,12 @@ public sealed class ScriptedOperator : IEventTeleoperator
                 }
                 IsIntervening = false;
                 if (state.Success) return;
-                if (HeadingOut(state) || Stuck(state))
+                if (HeadingOut(state) || Stuck(state) || NoProgress(state))
                 {
                     _interventionLeft = burst;
                     IsIntervening = true;
                     _recent.Clear();
+                    _bestDistance = double.PositiveInfinity; // judged afresh from where the operator hands back
                 }
                 return;
         }
@@ -174,6 +178,20 @@ public sealed class ScriptedOperator : IEventTeleoperator
         }
         _outwardTicks = outward ? _outwardTicks + 1 : 0;
         return _outwardTicks >= 3;
+    }
+
+    /// <summary>The task came no closer than 1 cm past its best over the last NoProgressSeconds.</summary>
+    private bool NoProgress(WorkcellState state)
+    {
+        if (_options.NoProgressSeconds <= 0) return false;
+        var distance = _plan.DistanceToGoal(state);
+        if (distance < _bestDistance - 0.01 || double.IsPositiveInfinity(_bestDistance))
+        {
+            _bestDistance = distance;
+            _bestTick = _ticks;
+            return false;
+        }
+        return _ticks - _bestTick >= Math.Max(2, (int)Math.Round(_options.NoProgressSeconds * _options.Fps));
     }
 
     /// <summary>The end effector moved less than 1 cm over the last StuckSeconds.</summary>

@@ -41,6 +41,12 @@ public sealed record ScriptedOperatorOptions
     public double InterventionSeconds { get; init; } = 3;
     /// <summary>Automatic mode: the policy is stuck when the end effector moved less than 1 cm in this long.</summary>
     public double StuckSeconds { get; init; } = 3;
+    /// <summary>
+    /// Automatic mode: the policy makes no progress when the task's distance to solved (<see cref="TaskPlan.DistanceToGoal"/>)
+    /// has not come 1 cm closer than its best for this long; the operator then takes over for a burst, as a person at the
+    /// workcell does with a policy that wanders. 0: only out-of-bounds and stuck arms bring it in.
+    /// </summary>
+    public double NoProgressSeconds { get; init; }
     /// <summary>Always mode: a demonstration not solved after this long is re-recorded (rerecord_episode).</summary>
     public double GiveUpSeconds { get; init; } = 25;
     public int Seed { get; init; }
@@ -55,6 +61,7 @@ public sealed record ScriptedOperatorOptions
         if (!(Gain > 0)) throw new ArgumentException("scripted operator: gain must be positive.");
         if (InterventionRate is < 0 or > 1) throw new ArgumentException($"scripted operator: intervention_rate {InterventionRate} must be within 0..1.");
         if (!(Noise >= 0)) throw new ArgumentException("scripted operator: noise must be ≥ 0.");
+        if (!(NoProgressSeconds >= 0)) throw new ArgumentException($"scripted operator: no_progress_seconds {NoProgressSeconds} must be ≥ 0 (0 turns the rule off).");
     }
 
     public static InterventionMode ParseMode(string text) => text.Trim().ToLowerInvariant() switch

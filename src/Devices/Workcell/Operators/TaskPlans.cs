@@ -21,6 +21,12 @@ public abstract class TaskPlan
 
     public abstract PlanStep Next(WorkcellState state);
 
+    /// <summary>
+    /// How far the scene is from solved (m, roughly), as the operator judges progress: it falls while whoever holds
+    /// the arm gets closer to solving the task, whatever phase the plan is in.
+    /// </summary>
+    public abstract double DistanceToGoal(WorkcellState state);
+
     public static TaskPlan For(WorkcellTask task) => task.Name switch
     {
         WorkcellTask.ReachCube => new ReachPlan(),
@@ -36,6 +42,8 @@ public abstract class TaskPlan
 /// <summary>reach_cube: over the cube with the jaws open, then down to just above its centre.</summary>
 public sealed class ReachPlan : TaskPlan
 {
+    public override double DistanceToGoal(WorkcellState s) => (s.EndEffector - s.CubePosition).Length;
+
     public override PlanStep Next(WorkcellState s)
     {
         var c = s.CubePosition;
@@ -55,6 +63,10 @@ public sealed class PickLiftPlan(WorkcellTask task) : TaskPlan
 {
     private string _phase = "open";
     private Vec3 _grasp;
+
+    // Getting the hand to the cube counts, then lifting it (the jaws closing on it shows as the lift that follows).
+    public override double DistanceToGoal(WorkcellState s) =>
+        (s.EndEffector - s.CubePosition).Length + Math.Max(0, task.LiftHeight - (s.CubePosition.Z - s.CubeSize / 2));
 
     public override PlanStep Next(WorkcellState s)
     {
@@ -97,6 +109,14 @@ public sealed class PushPlan(WorkcellTask task) : TaskPlan
 {
     private const double PushHeight = 0.012, SafeHeight = 0.05;
     private string _phase = "over";
+
+    // The cube's way to the zone, plus a little for bringing the jaws to it (the approach before a push is progress too).
+    public override double DistanceToGoal(WorkcellState s)
+    {
+        var zone = task.ZoneCenter ?? throw new InvalidOperationException("push_cube needs a zone.");
+        var c = s.CubePosition;
+        return HorizontalDistance(c, new Vec3(zone[0], zone[1], c.Z)) + 0.3 * HorizontalDistance(s.JawCenter, c);
+    }
 
     public override PlanStep Next(WorkcellState s)
     {
