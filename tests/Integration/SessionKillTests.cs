@@ -30,7 +30,7 @@ public sealed class SessionKillTests : IDisposable
     public async Task A_node_killed_mid_episode_loses_no_acknowledged_step_and_its_session_and_learner_go_on()
     {
         var port = RobotActorsProcess.FreePort();
-        long acknowledged, checkpointStep;
+        long acknowledged, checkpointStep, transitionsBefore, versionBefore;
         int lastEpisode;
         using (var node = StartNode(port))
         {
@@ -38,7 +38,10 @@ public sealed class SessionKillTests : IDisposable
             await node.WaitForOutputAsync("robot sim: episode 3 ", Generous);
             // The learner has checkpointed at least once before the kill.
             var learner = await EventuallyAsync(() => ConsoleJsonAsync(port, "learner", "status"), l => l.GetProperty("last_checkpoint").GetString() is { Length: > 0 });
-            checkpointStep = learner.GetProperty("optimization_step").GetInt64();
+            checkpointStep = CheckpointStep(learner.GetProperty("last_checkpoint").GetString()!);
+            transitionsBefore = learner.GetProperty("online_buffer_size").GetInt64();
+            versionBefore = learner.GetProperty("weights_version").GetInt64();
+            Assert.True(transitionsBefore > 0, learner.ToString());
             var status = (await ConsoleJsonAsync(port, "session", "status", "sim"))[0];
             acknowledged = status.GetProperty("control").GetProperty("acknowledged_steps").GetInt64();
             lastEpisode = status.GetProperty("control").GetProperty("episode").GetInt32();
@@ -59,10 +62,24 @@ public sealed class SessionKillTests : IDisposable
             var journaled = episodes.Where(e => e.GetProperty("episode").GetInt32() <= lastEpisode).Sum(e => (long)e.GetProperty("length").GetInt32());
             Assert.True(journaled >= acknowledged, $"{journaled} steps journaled up to episode {lastEpisode}, {acknowledged} were acknowledged before the kill");
             Assert.Contains(episodes, e => e.GetProperty("outcome").GetString() == "Interrupted" && e.GetProperty("episode").GetInt32() >= lastEpisode);
-            var learner = await ConsoleJsonAsync(port, "learner", "status");
-            Assert.True(learner.GetProperty("optimization_step").GetInt64() >= checkpointStep / 2, learner.ToString());
+            // The learner resumed from its checkpoint (not from scratch), with its buffer rebuilt from the journal: at
+            // least every transition it held before the kill (capacity 50000 is far off), and newer weights versions.
+            await node.WaitForOutputAsync("learner: resumed from", Generous);
+            var resumed = System.Text.RegularExpressions.Regex.Match(node.StdOut,
+                @"learner: resumed from (\S+) at optimization step (\d+), weights version (\d+), (\d+) online");
+            Assert.True(resumed.Success, node.StdOut);
+            Assert.True(long.Parse(resumed.Groups[2].Value) >= checkpointStep, $"resumed at step {resumed.Groups[2].Value}, the checkpoint before the kill was step {checkpointStep}");
+            Assert.True(CheckpointStep(resumed.Groups[1].Value) >= checkpointStep);
+            Assert.True(long.Parse(resumed.Groups[3].Value) >= versionBefore, $"weights version {resumed.Groups[3].Value} after, {versionBefore} before");
+            Assert.True(long.Parse(resumed.Groups[4].Value) >= transitionsBefore, $"{resumed.Groups[4].Value} online transitions rebuilt, {transitionsBefore} before the kill");
+            var learner = await EventuallyAsync(() => ConsoleJsonAsync(port, "learner", "status"), l => l.GetProperty("weights_version").GetInt64() > versionBefore);
+            Assert.True(learner.GetProperty("optimization_step").GetInt64() >= checkpointStep, learner.ToString());
         }
     }
+
+    /// <summary>The step a checkpoint folder is named for (…/checkpoints/000040).</summary>
+    private static long CheckpointStep(string path) =>
+        long.Parse(System.Text.RegularExpressions.Regex.Match(path.Replace('\\', '/'), @"checkpoints/(\d+)").Groups[1].Value);
 
     private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement>> probe, Func<JsonElement, bool> done)
     {

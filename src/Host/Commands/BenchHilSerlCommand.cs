@@ -13,7 +13,7 @@ namespace RobotActors.Host.Commands;
 /// </summary>
 public static class BenchHilSerlCommand
 {
-    private static readonly string[] OwnFlags = ["config_path", "episodes", "intervention", "seed", "threshold", "window", "push_every", "updates_per_step", "threads", "verbose"];
+    private static readonly string[] OwnFlags = ["config_path", "episodes", "intervention", "seed", "threshold", "window", "push_every", "updates_per_step", "threads", "verbose", "realtime", "fps", "seconds"];
 
     public static Command Create()
     {
@@ -29,6 +29,9 @@ public static class BenchHilSerlCommand
             new Option<int?>("--push_every") { Description = "Env steps between weight pushes (10; policy_parameters_push_frequency in steps)." },
             new Option<int?>("--updates_per_step") { Description = "SAC updates per env step once learning has started (1; each does utd_ratio critic steps)." },
             new Option<int?>("--threads") { Description = "Torch CPU threads (1)." },
+            new Option<bool>("--realtime") { Description = "Instead: the control loop in real time with the learner training in the same process; prints period error and overruns, step-to-buffer and publish-to-apply latency, updates/s and replay bytes per transition." },
+            new Option<string?>("--fps") { Description = "--realtime: the control rates to measure, comma-separated (10,30)." },
+            new Option<int?>("--seconds") { Description = "--realtime: how long each rate runs (30)." },
         ];
         foreach (var o in documented) command.Add(o);
         command.TreatUnmatchedTokensAsErrors = false;
@@ -56,6 +59,8 @@ public static class BenchHilSerlCommand
         if (threads is < 1 or > 64) throw new ArgumentException($"--threads {threads}: between 1 and 64.");
         torch.set_num_threads(threads);
         var overrides = flags.Where(kv => !OwnFlags.Contains(kv.Key)).ToList();
+        if (DottedFlags.Get(flags, "realtime") is { } realtime && realtime != "false")
+            return RunRealTime(configPath, overrides, flags, cancel);
         if (DottedFlags.Get(flags, "intervention") is { } mode)
         {
             Devices.Workcell.Operators.ScriptedOperatorOptions.ParseMode(mode); // an unknown mode is named before anything is built
@@ -82,6 +87,36 @@ public static class BenchHilSerlCommand
         var reached = summary.EnvStepsToThreshold is { } s ? $"at env step {s} (episode {summary.EpisodesToThreshold})" : "never";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"summary: success rate over the last {Math.Min(summary.Window, summary.Episodes)} episodes {summary.SuccessRateLast:P0} ({summary.AutonomousSuccessRateLast:P0} without any intervention); intervention rate first {summary.Window} {summary.InterventionRateFirst:P1}, last {summary.Window} {summary.InterventionRateLast:P1}; success over {summary.Window} episodes reached {summary.Threshold:P0} {reached}; {summary.EnvSteps} env steps, {summary.OptimizationSteps} SAC updates, wall {summary.Wall.TotalSeconds:F1} s"));
+        return ExitCodes.Ok;
+    }
+
+    private static int RunRealTime(string configPath, List<KeyValuePair<string, string>> overrides, List<KeyValuePair<string, string>> flags, CancellationToken cancel)
+    {
+        var rates = (DottedFlags.Get(flags, "fps") ?? "10,30").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => DottedFlags.Int(f, "--fps") is > 0 and <= 200 and var n ? n : throw new ArgumentException($"--fps {f}: a control rate between 1 and 200 Hz.")).ToList();
+        var seconds = DottedFlags.Int(DottedFlags.Get(flags, "seconds"), "--seconds") ?? 30;
+        if (seconds is < 5 or > 3600) throw new ArgumentException($"--seconds {seconds}: between 5 and 3600.");
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var fps in rates)
+        {
+            var file = TrainConfigReader.Read(configPath, [.. overrides, new("env.fps", fps.ToString(inv))]);
+            var out_ = Directory.CreateTempSubdirectory("robotactors-bench-realtime-").FullName;
+            try
+            {
+                var cameras = file.Env!.Robot?.Cameras is { Count: > 0 } c ? string.Join(", ", c.Select(kv => $"{kv.Key} {kv.Value.Width}x{kv.Value.Height}")) : "no cameras";
+                Console.WriteLine($"bench hilserl --realtime: {file.Env.Task} at {fps} Hz for {seconds} s, {cameras}, learner training in this process, torch threads {torch.get_num_threads()}");
+                var r = RealTimeLoopBenchmark.Run(file, TimeSpan.FromSeconds(seconds), out_, _ => { }, cancel);
+                Console.WriteLine(string.Create(inv, $"  control period error (ms):  p50 {r.PeriodError.P50,7:F2}  p99 {r.PeriodError.P99,7:F2}  max {r.PeriodError.Max,7:F2}   overruns {r.Overruns} of {r.Ticks} ticks, {r.Episodes} episodes"));
+                Console.WriteLine(string.Create(inv, $"  step to replay buffer (ms): p50 {r.StepToBuffer.P50,7:F2}  p99 {r.StepToBuffer.P99,7:F2}  max {r.StepToBuffer.Max,7:F2}   ({r.StepToBuffer.Count} steps, in-process)"));
+                Console.WriteLine(string.Create(inv, $"  weights publish to apply (ms): p50 {r.PublishToApply.P50,7:F1}  p99 {r.PublishToApply.P99,7:F1}  max {r.PublishToApply.Max,7:F1}   ({r.PublishToApply.Count} versions applied)"));
+                Console.WriteLine(string.Create(inv, $"  learner: {r.UpdatesPerSecond:F1} SAC updates/s while learning, {r.OptimizationSteps} updates; replay memory {r.ReplayBytesPerTransition / 1024.0:F1} KB per transition"));
+            }
+            finally
+            {
+                Directory.Delete(out_, recursive: true);
+            }
+        }
+        Console.WriteLine("(the cluster's own hops — journal, transition feed, weights pushes between nodes — are measured by `robotactors bench runtime`)");
         return ExitCodes.Ok;
     }
 }

@@ -70,10 +70,15 @@ public sealed class LearnerLoop : IDisposable
     public LearnerLoopSnapshot Snapshot => Volatile.Read(ref _snapshot);
 
     /// <summary>Queues transitions for the buffers (in order); the loop adds them before its next update.</summary>
-    public void Add(IReadOnlyList<Transition> transitions)
+    /// <param name="added">Called on the loop's thread once they are in the buffer (a bench times step-to-buffer with it).</param>
+    public void Add(IReadOnlyList<Transition> transitions, Action? added = null)
     {
         if (transitions.Count == 0) return;
-        Enqueue(() => _setup.Trainer.AddTransitions(transitions));
+        Enqueue(() =>
+        {
+            _setup.Trainer.AddTransitions(transitions);
+            added?.Invoke();
+        });
     }
 
     /// <summary>
@@ -240,6 +245,7 @@ public sealed class LearnerLoop : IDisposable
 
     public void Dispose()
     {
+        if (_stopping) return; // once: a second call would signal a disposed handle
         _stopping = true;
         _signal.Set();
         if (Thread.CurrentThread != _thread) _thread.Join(TimeSpan.FromSeconds(30));
