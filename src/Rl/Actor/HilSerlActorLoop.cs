@@ -54,7 +54,7 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
     private readonly double[] _times = new double[TimingWindow];
     private long _timed;
     private volatile ActorLoopFigures _figures = new(null, 0, 0, 0, 0, 0, 0, 0, 0);
-    private long _ticks, _readFailures, _nonFinite;
+    private long _ticks, _readFailures, _nonFinite, _policyErrors;
 
     public int MaxConsecutiveFailures { get; init; } = 10;
     public int Seed { get; init; } = 1000;
@@ -102,8 +102,21 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
             StepResult step;
             try
             {
-                var action = replica.Act(observation, env.Pipeline);
-                if (!Array.TrueForAll(action, float.IsFinite))
+                float[]? action;
+                try
+                {
+                    action = replica.Act(observation, env.Pipeline);
+                }
+                catch (System.Runtime.InteropServices.ExternalException e)
+                {
+                    // A libtorch error inside one forward pass (TorchSharp's Scalar race has caused them) holds this tick
+                    // like a non-finite action instead of ending the session.
+                    _policyErrors++;
+                    if (_policyErrors == 1 || _policyErrors % 100 == 0)
+                        sink.Warn($"the policy (weights version {replica.Version}) failed in torch ({FirstLine(e.Message)}); the tick held the arm ({_policyErrors} so far)");
+                    action = null;
+                }
+                if (action is not null && !Array.TrueForAll(action, float.IsFinite))
                 {
                     _nonFinite++;
                     if (_nonFinite == 1 || _nonFinite % 100 == 0)
@@ -138,6 +151,8 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
             }
         }
     }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
     private static EpisodeEnd Outcome(StepResult step) =>
         step.Events.Rerecord ? EpisodeEnd.Rerecord

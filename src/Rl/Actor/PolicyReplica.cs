@@ -68,6 +68,7 @@ public sealed class PolicyReplica : IDisposable
     public float[] Act(EnvObservation observation, ControlPipeline pipeline)
     {
         using var scope = torch.NewDisposeScope();
+        using var _ = Policies.Torch.FinalizerSafeRegion.Enter(); // TorchSharp's temporary Scalars: see FinalizerSafeRegion
         var batch = pipeline.PolicyBatch(observation).Where(kv => _inputs.ContainsKey(kv.Key)).ToDictionary();
         var action = _post.ProcessAction(_policy.SelectAction(_pre.ProcessBatch(batch)));
         return action.to(torch.ScalarType.Float32).reshape(-1).data<float>().ToArray();

@@ -49,6 +49,8 @@ public sealed class LearnerLoop : IDisposable
     // The progress log (progress.jsonl beside the checkpoints) gets a line this often while the learner has started learning.
     private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(5);
     private DateTime _nextProgressLine;
+    private const int MaxTorchErrorsInARow = 3;
+    private int _torchErrorsInARow;
 
     /// <param name="publish">Called on the loop's thread with each new (version, ActorWeights payload); hand it on, do not block.</param>
     /// <param name="maxUpdatesPerSecond">0: update as fast as the machine allows (LeRobot); else at most this many, so a learner
@@ -145,7 +147,13 @@ public sealed class LearnerLoop : IDisposable
                 try
                 {
                     trainer.TrainingStep();
+                    _torchErrorsInARow = 0;
                     if (LearnerCheckpoint.IsDue(trainer.OptimizationStep, _setup.SaveFreq)) Checkpoint();
+                }
+                catch (System.Runtime.InteropServices.ExternalException e) when (++_torchErrorsInARow < MaxTorchErrorsInARow)
+                {
+                    // One failed update (a libtorch error, e.g. TorchSharp's Scalar race) is skipped; the next one draws a new batch.
+                    _log($"learner: an update failed in torch and was skipped ({e.Message.Split('\n', 2)[0].Trim()}); {_torchErrorsInARow} in a row");
                 }
                 catch (Exception e)
                 {
