@@ -15,12 +15,12 @@ internal static class SmallVqbet
     public const string Camera = "observation.images.front";
     public const int Actions = 5;
 
-    public static VqbetConfig Config(int vqvaeSteps = 3) => new()
+    public static VqbetConfig Config(int vqvaeSteps = 3, int imageSide = 24) => new()
     {
         InputFeatures =
         {
             [PolicyKeys.ObservationState] = new(FeatureType.State, [4]),
-            [Camera] = new(FeatureType.Visual, [3, 24, 24]),
+            [Camera] = new(FeatureType.Visual, [3, imageSide, imageSide]),
         },
         OutputFeatures = { [PolicyKeys.Action] = new(FeatureType.Action, [2]) },
         NObsSteps = 2,

@@ -15,9 +15,12 @@ public class VqbetPolicyTests : IDisposable
     private static Dictionary<string, Tensor> Snapshot(VqbetPolicy policy) =>
         policy.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
 
-    private static bool Changed(Dictionary<string, Tensor> before, VqbetPolicy policy, string prefix) =>
-        before.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && kv.Value.is_floating_point())
-            .Any(kv => !kv.Value.allclose(policy.StateDict()[kv.Key], rtol: 0, atol: 0));
+    private static bool Changed(Dictionary<string, Tensor> before, VqbetPolicy policy, string prefix)
+    {
+        var now = policy.StateDict();
+        return before.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && kv.Value.is_floating_point())
+            .Any(kv => !kv.Value.allclose(now[kv.Key], rtol: 0, atol: 0));
+    }
 
     [Fact]
     public void The_vqvae_phase_trains_only_the_vqvae_then_the_gpt_phase_trains_the_rest_with_the_vqvae_frozen()
