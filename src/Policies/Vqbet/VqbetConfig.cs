@@ -96,6 +96,16 @@ public sealed class VqbetConfig : PreTrainedConfig
                          "safetensors, or set it to null to silence this warning";
     }
 
+    /// <summary>
+    /// Drops an environment state from input_features: VQ-BeT's tokens are one camera and observation.state per step,
+    /// and LeRobot's query-token positions (counted from len(input_features)) would be wrong with a third input. The
+    /// trainer then lists it among the dataset features the policy does not use.
+    /// </summary>
+    internal void DropUnreadInputs()
+    {
+        if (EnvStateFeature is { } env) InputFeatures.Remove(env.Key);
+    }
+
     public override void ValidateFeatures()
     {
         ValidateCommonFeatures();
@@ -113,9 +123,6 @@ public sealed class VqbetConfig : PreTrainedConfig
             Fail($"crop_shape must be a pair of positive integers or null, got [{string.Join(", ", CropShape)}]");
         if (RobotStateFeature is null)
             Fail($"input_features needs 'observation.state' (VQ-BeT conditions on the robot state); got {Act.ActConfig.FeatureList(InputFeatures)}");
-        if (EnvStateFeature is { } env)
-            Fail($"input_features has '{env.Key}', which VQ-BeT does not read (its tokens are one camera and observation.state per step); " +
-                 "train on a dataset without it or list only observation.state and the camera in input_features");
         var images = ImageFeatures;
         // LeRobot's validate_features: "You must provide only one image among the inputs."
         if (images.Count != 1)

@@ -32,6 +32,7 @@ public sealed class VqbetPolicy : PreTrainedPolicy
 
     public VqbetPolicy(VqbetConfig config, DatasetStats? datasetStats = null) : base(config)
     {
+        config.DropUnreadInputs();
         config.ValidateFeatures();
         _config = config;
         _camera = config.ImageKeysInOrder[0];

@@ -62,4 +62,18 @@ public class VqbetConfigTests
         Assert.Equal(0.5, s.Factor(100 + 10 + 495, 1000), 12);
         Assert.Contains("\"type\": \"vqbet\"", System.Text.Json.JsonSerializer.Serialize<SchedulerConfig>(s, ConfigJson.Options));
     }
+
+    [Fact]
+    public void An_environment_state_in_the_dataset_is_left_out_of_the_policys_inputs()
+    {
+        var (policy, pre, _) = PolicyFactory.Make(new VqbetConfig { PretrainedBackboneWeights = null, GptNLayer = 1 }, new Dictionary<string, PolicyFeature>
+        {
+            [PolicyKeys.ObservationState] = new(FeatureType.State, [6]),
+            [PolicyKeys.ObservationEnvironmentState] = new(FeatureType.Env, [3]),
+            ["observation.images.front"] = new(FeatureType.Visual, [3, 96, 96]),
+            [PolicyKeys.Action] = new(FeatureType.Action, [6]),
+        }, null);
+        using (policy)
+            Assert.Equal(["observation.images.front", PolicyKeys.ObservationState], policy.Config.InputFeatures.Keys.Order(StringComparer.Ordinal));
+    }
 }
