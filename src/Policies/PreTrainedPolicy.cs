@@ -49,8 +49,8 @@ public abstract class PreTrainedPolicy : nn.Module
     /// </summary>
     public virtual IReadOnlyDictionary<string, double> GetOptimGroupLearningRates() => new Dictionary<string, double>();
 
-    /// <summary>The optimizers of a preset for this policy's parameter groups and their learning rates.</summary>
-    public OptimizerSet MakeOptimizers(OptimizerConfig preset) => preset.Build(GetOptimParams(), GetOptimGroupLearningRates());
+    /// <summary>The optimizers of a preset for this policy's parameter groups and their learning rates (VQ-BeT also sets per-group weight decay).</summary>
+    public virtual OptimizerSet MakeOptimizers(OptimizerConfig preset) => preset.Build(GetOptimParams(), GetOptimGroupLearningRates());
 
     /// <summary>
     /// Loads pretrained weights for parts that have their own source (an ImageNet backbone named by

@@ -3,6 +3,7 @@ using RobotActors.Policies.Act;
 using RobotActors.Policies.Configs;
 using RobotActors.Policies.Diffusion;
 using RobotActors.Policies.Training;
+using RobotActors.Policies.Vqbet;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class PolicyBenchmark
     public const int StateDim = 6;
     public const int ActionDim = 6;
 
-    public static readonly IReadOnlyList<string> Policies = ["act", "diffusion"];
+    public static readonly IReadOnlyList<string> Policies = ["act", "diffusion", "vqbet"];
 
     public sealed record TrainFigures(int BatchSize, int Steps, double Seconds)
     {
@@ -39,6 +40,8 @@ public static class PolicyBenchmark
             _ => throw new ArgumentException($"size '{size}' is not default or small"),
         };
         overrides["pretrained_backbone_weights"] = "null";
+        // VQ-BeT's first phase trains only the small VQ-VAE; one step of it (the untimed warm-up) moves the timed steps to the GPT phase.
+        if (type == "vqbet") overrides["n_vqvae_training_steps"] = "1";
         var config = PreTrainedConfig.Create(type, overrides);
         config.InputFeatures = new()
         {
@@ -51,7 +54,8 @@ public static class PolicyBenchmark
 
     /// <summary>
     /// Sizes that train in minutes on two CPU cores: ACT with a 128-wide, 2+1-layer transformer and chunks of 20;
-    /// Diffusion with a 64/128/256 U-Net, horizon 16 and 10 DDIM steps. Both keep the ResNet-18 backbone.
+    /// Diffusion with a 64/128/256 U-Net, horizon 16 and 10 DDIM steps; VQ-BeT with a 4-layer, 128-wide GPT over 3
+    /// observation steps. All keep the ResNet-18 backbone.
     /// </summary>
     public static Dictionary<string, string> SmallOverrides(string type) => type switch
     {
@@ -64,6 +68,11 @@ public static class PolicyBenchmark
         {
             ["horizon"] = "16", ["n_action_steps"] = "8", ["down_dims"] = "[64,128,256]", ["diffusion_step_embed_dim"] = "64",
             ["noise_scheduler_type"] = "\"DDIM\"", ["num_inference_steps"] = "10", ["crop_shape"] = "[84,84]",
+        },
+        "vqbet" => new()
+        {
+            ["gpt_n_layer"] = "4", ["gpt_n_head"] = "4", ["gpt_hidden_dim"] = "128", ["gpt_input_dim"] = "128", ["gpt_output_dim"] = "128",
+            ["vqvae_embedding_dim"] = "64", ["vqvae_enc_hidden_dim"] = "64", ["n_obs_steps"] = "3",
         },
         _ => throw new ArgumentException($"no small size for '{type}'"),
     };
@@ -116,7 +125,7 @@ public static class PolicyBenchmark
         using var policy = PolicyFactory.MakePolicy(config);
         policy.eval();
         var observation = RandomObservation(config);
-        var queueLength = config switch { ActConfig a => a.NActionSteps, DiffusionConfig d => d.NActionSteps, _ => 1 };
+        var queueLength = config switch { ActConfig a => a.NActionSteps, DiffusionConfig d => d.NActionSteps, VqbetConfig v => v.ActionChunkSize, _ => 1 };
         policy.SelectAction(observation).Dispose();
         var times = new List<double>();
         var clock = Stopwatch.StartNew();

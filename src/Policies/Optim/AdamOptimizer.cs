@@ -19,7 +19,8 @@ public sealed class AdamOptimizer : IPolicyOptimizer
     private readonly Tensor?[] _expAvg;
     private readonly Tensor?[] _expAvgSq;
     private readonly long[] _steps;
-    private readonly double _beta1, _beta2, _eps, _weightDecay;
+    private readonly double[] _groupWeightDecay;
+    private readonly double _beta1, _beta2, _eps;
     private readonly bool _decoupled;
 
     public AdamOptimizer(IEnumerable<Parameter> parameters, double lr, double beta1 = 0.9, double beta2 = 0.999,
@@ -29,9 +30,12 @@ public sealed class AdamOptimizer : IPolicyOptimizer
     }
 
     /// <param name="groups">Parameter groups in order with their learning rates; the first group's is <see cref="LearningRate"/>.</param>
+    /// <param name="groupWeightDecays">A weight decay per group (PyTorch's per-group "weight_decay", e.g. VQ-BeT's three groups); null gives every group <paramref name="weightDecay"/>.</param>
     public AdamOptimizer(IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double Lr)> groups, double beta1 = 0.9, double beta2 = 0.999,
-        double eps = 1e-8, double weightDecay = 0, bool decoupled = false, double gradClipNorm = 0)
+        double eps = 1e-8, double weightDecay = 0, bool decoupled = false, double gradClipNorm = 0, IReadOnlyList<double>? groupWeightDecays = null)
     {
+        if (groupWeightDecays is not null && groupWeightDecays.Count != groups.Count)
+            throw new ArgumentException($"{groupWeightDecays.Count} weight decays for {groups.Count} parameter groups");
         if (groups.Count == 0) throw new ArgumentException("an optimizer needs at least one parameter group");
         _params = groups.SelectMany(g => g.Parameters).ToArray();
         _groupOf = groups.SelectMany((g, i) => g.Parameters.Select(_ => i)).ToArray();
@@ -40,7 +44,8 @@ public sealed class AdamOptimizer : IPolicyOptimizer
         _expAvg = new Tensor?[_params.Length];
         _expAvgSq = new Tensor?[_params.Length];
         _steps = new long[_params.Length];
-        (_beta1, _beta2, _eps, _weightDecay, _decoupled) = (beta1, beta2, eps, weightDecay, decoupled);
+        _groupWeightDecay = groupWeightDecays?.ToArray() ?? groups.Select(_ => weightDecay).ToArray();
+        (_beta1, _beta2, _eps, _decoupled) = (beta1, beta2, eps, decoupled);
         GradClipNorm = gradClipNorm;
     }
 
@@ -83,10 +88,11 @@ public sealed class AdamOptimizer : IPolicyOptimizer
             }
             var g = grad;
             var lr = _groupLr[_groupOf[i]];
-            if (_weightDecay != 0)
+            var weightDecay = _groupWeightDecay[_groupOf[i]];
+            if (weightDecay != 0)
             {
-                if (_decoupled) p.mul_(1 - lr * _weightDecay);
-                else g = g.add(p, alpha: _weightDecay);
+                if (_decoupled) p.mul_(1 - lr * weightDecay);
+                else g = g.add(p, alpha: weightDecay);
             }
             _expAvg[i]!.mul_(_beta1).add_(g, alpha: 1 - _beta1);
             _expAvgSq[i]!.mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
@@ -122,7 +128,7 @@ public sealed class AdamOptimizer : IPolicyOptimizer
                 ["lr"] = _groupLr[g],
                 ["betas"] = new JsonArray(_beta1, _beta2),
                 ["eps"] = _eps,
-                ["weight_decay"] = _weightDecay,
+                ["weight_decay"] = _groupWeightDecay[g],
                 ["amsgrad"] = false,
                 ["params"] = new JsonArray(Enumerable.Range(first, _groupSizes[g]).Select(i => (JsonNode)i).ToArray()),
             });

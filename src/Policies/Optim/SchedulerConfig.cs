@@ -12,6 +12,7 @@ namespace RobotActors.Policies.Optim;
 [JsonDerivedType(typeof(CosineDecayWithWarmupSchedulerConfig), "cosine_decay_with_warmup")]
 [JsonDerivedType(typeof(CosineAnnealingWithWarmupSchedulerConfig), "cosine_annealing_with_warmup")]
 [JsonDerivedType(typeof(DiffuserSchedulerConfig), "diffuser")]
+[JsonDerivedType(typeof(VqbetSchedulerConfig), "vqbet")]
 public abstract class SchedulerConfig
 {
     [ConfigRange(">= 0")] public int? NumWarmupSteps { get; set; }
