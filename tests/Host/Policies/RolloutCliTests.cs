@@ -49,6 +49,7 @@ public sealed class RolloutCliTests(ITestOutputHelper log) : IDisposable
     /// <summary>An ACT for this env's inputs trained for 25 steps to answer every observation with delta_y = +1, gripper stay.</summary>
     private string TrainSidewaysAct(string configPath)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var config = GymManipulatorConfigReader.Read(configPath, []);
         Dictionary<string, PolicyFeature> features;
         IReadOnlyList<string> actions;
@@ -73,7 +74,12 @@ public sealed class RolloutCliTests(ITestOutputHelper log) : IDisposable
             var std = Enumerable.Repeat(feature.Type == FeatureType.Visual ? 0.25f : 50f, n).ToArray();
             stats.Set(key, "mean", Enumerable.Repeat(feature.Type == FeatureType.Visual ? 0.5f : 0f, n).ToArray()).Set(key, "std", std);
         }
+        log.WriteLine($"env features read in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
         using var policy = PolicyFactory.MakePolicy(act, stats);
+        // Only the transformer and heads learn (the backbone stays at its seeded weights): the answer ignores the image,
+        // and backpropagating through ResNet-18 would cost most of this test's time on a loaded 2-core machine.
+        foreach (var (name, p) in policy.named_parameters())
+            if (name.Contains(".backbone.")) p.requires_grad = false;
         var (pre, post) = PolicyFactory.MakeProcessors(act, stats);
         var optimizers = policy.MakeOptimizers(act.GetOptimizerPreset());
         var target = torch.tensor(new float[] { 0, 1, 0, 1 });
@@ -84,11 +90,14 @@ public sealed class RolloutCliTests(ITestOutputHelper log) : IDisposable
             b["action_is_pad"] = torch.zeros(4, 10, dtype: torch.ScalarType.Bool);
             return b;
         }
+        var threads = torch.get_num_threads();
+        torch.set_num_threads(1);
         for (var step = 0; step < 25; step++)
         {
             using var scope = torch.NewDisposeScope();
             policy.TrainStep(Batch, optimizers, step);
         }
+        torch.set_num_threads(threads);
         var path = Path.Combine(_dir, "act");
         policy.SavePretrained(path, pre, post);
         return path;
@@ -98,7 +107,9 @@ public sealed class RolloutCliTests(ITestOutputHelper log) : IDisposable
     public async Task Rollout_runs_a_trained_act_on_the_sim_at_its_rate_and_the_arm_moves()
     {
         var config = SimConfig();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var act = TrainSidewaysAct(config);
+        log.WriteLine($"trained in {clock.Elapsed.TotalSeconds:F1} s");
         var run = await Run("rollout", "--config_path", config, $"--policy.path={act}", "--fps=15", "--duration=2", "--task", "reach the cube");
         Assert.True(run.Code == 0, run.Out + run.Err);
         var line = run.Out.Split('\n').Single(l => l.StartsWith("rollout: ", StringComparison.Ordinal));
@@ -107,6 +118,13 @@ public sealed class RolloutCliTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(0, Figure("holds"));               // a local policy always has an action
         Assert.True(Figure("joint_travel_max") > 5, line); // the arm went sideways
         Assert.Contains("Rolling out act", run.Err);
+
+        // episodic: two episodes of at most 1 s with the scene reset between them, then the rollout ends by itself
+        var episodic = await Run("rollout", "--config_path", config, $"--policy.path={act}", "--fps=15", "--strategy.type=episodic",
+            "--strategy.num_episodes=2", "--strategy.episode_time_s=1");
+        Assert.True(episodic.Code == 0, episodic.Out + episodic.Err);
+        Assert.Contains("episodes=2 ", episodic.Out);
+        Assert.Contains("episode 2 starts", episodic.Err);
     }
 
     [Fact]
