@@ -11,7 +11,8 @@ public interface IChunkRequester
 }
 
 /// <summary>Counters of a remote policy's queue, read by any thread.</summary>
-public sealed record RemotePolicyFigures(long Requests, long Chunks, long StaleChunks, long LateActions, long BlendedActions, long Holds, int Queued);
+/// <param name="LastPlanned">The last tick any merged chunk has an action for (-1: none yet).</param>
+public sealed record RemotePolicyFigures(long Requests, long Chunks, long StaleChunks, long LateActions, long BlendedActions, long Holds, int Queued, long LastPlanned);
 
 /// <summary>
 /// LeRobot's async inference RobotClient, as plain code: the control thread takes the action for each tick from a
@@ -30,6 +31,7 @@ public sealed class RemoteChunkPolicy(IChunkRequester requester, string name, do
     private int _chunkLength;
     private long _requests, _chunks, _stale, _late, _blended, _holds;
     private int _queued;
+    private long _lastPlanned = -1;
 
     public string Name { get; } = name;
     public double ChunkSizeThreshold { get; } = chunkSizeThreshold is >= 0 and <= 1 ? chunkSizeThreshold
@@ -38,7 +40,7 @@ public sealed class RemoteChunkPolicy(IChunkRequester requester, string name, do
         : throw new ArgumentOutOfRangeException(nameof(requestTimeoutTicks), requestTimeoutTicks, "a request timeout is at least one tick");
 
     public RemotePolicyFigures Figures => new(Interlocked.Read(ref _requests), Interlocked.Read(ref _chunks), Interlocked.Read(ref _stale),
-        Interlocked.Read(ref _late), Interlocked.Read(ref _blended), Interlocked.Read(ref _holds), Volatile.Read(ref _queued));
+        Interlocked.Read(ref _late), Interlocked.Read(ref _blended), Interlocked.Read(ref _holds), Volatile.Read(ref _queued), Interlocked.Read(ref _lastPlanned));
 
     /// <summary>A chunk from the policy (any thread); merged at the next tick.</summary>
     public void Deliver(TimedChunk chunk) => _inbox.Enqueue(chunk);
@@ -53,6 +55,7 @@ public sealed class RemoteChunkPolicy(IChunkRequester requester, string name, do
             var merge = _queue.Merge(chunk, tick);
             Interlocked.Increment(ref _chunks);
             if (merge.Stale) Interlocked.Increment(ref _stale);
+            else Interlocked.Exchange(ref _lastPlanned, Math.Max(_lastPlanned, chunk.LastTimestep));
             Interlocked.Add(ref _late, merge.Late);
             Interlocked.Add(ref _blended, merge.Blended);
             _chunkLength = Math.Max(_chunkLength, chunk.Actions.Count);
