@@ -110,11 +110,25 @@ public static class RolloutCommand
             ResetToInitialPosition = DottedFlags.Bool(DottedFlags.Get(flags, "strategy.reset_to_initial_position"), "--strategy.reset_to_initial_position") ?? true,
         };
         var progress = new RolloutProgress(Console.Error, env.Fps, remote?.Policy);
-        var report = new RolloutLoop(environment.Env, policy, environment.ActionNames)
-            .Run(options, cancel, e => { if (options.Strategy == RolloutStrategy.Episodic) Console.Error.WriteLine($"episode {e + 1} starts"); }, progress.OnTick);
+        var loop = new RolloutLoop(environment.Env, policy, environment.ActionNames);
+        var report = await OnControlThread(() =>
+            loop.Run(options, cancel, e => { if (options.Strategy == RolloutStrategy.Episodic) Console.Error.WriteLine($"episode {e + 1} starts"); }, progress.OnTick));
         progress.End();
         Console.WriteLine($"rollout: {report}" + (remote is null ? "" : $" remote: {remote.Policy.Figures}"));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The loop gets a thread of its own, as the node's control loop does: no thread-pool work queues in front of a tick.</summary>
+    private static Task<RolloutReport> OnControlThread(Func<RolloutReport> run)
+    {
+        var done = new TaskCompletionSource<RolloutReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try { done.SetResult(run()); }
+            catch (Exception e) { done.SetException(e); }
+        }) { IsBackground = true, Name = "rollout-control", Priority = ThreadPriority.AboveNormal };
+        thread.Start();
+        return done.Task;
     }
 
     private static PreTrainedConfig LoadConfig(string path)
