@@ -127,6 +127,8 @@ public sealed class InferenceClientActor : ReceiveActor
     private void Lost(Address address, string how)
     {
         if (_server is null || _server.Path.Address != address) return;
+        var self = Cluster.Get(Context.System).SelfMember.Status;
+        if (self is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down or MemberStatus.Removed) return; // this node is the one going
         _log.Warning("inference: the policy server {0} is {1}; the robot holds when its queue runs dry", _server.Path, how);
         Context.Unwatch(_server);
         _server = null;

@@ -18,11 +18,11 @@ namespace RobotActors.Actors.Tests.Inference;
 /// <summary>
 /// Async inference across two nodes on loopback: a policy node serving a small ACT, a robot node whose control
 /// thread asks for chunks through the cluster (observations and chunks as bytes through the binary serializer) and
-/// then loses the policy node. Ticks are 30 ms here, as a robot's control thread would run them.
+/// then loses the policy node. Ticks are 50 ms here and the next chunk is asked for with 30 ticks left, so an answer has 1.5 s to come even on a loaded CI machine.
 /// </summary>
 public sealed class RemotePolicyTests(ITestOutputHelper log) : IDisposable
 {
-    private const int Chunk = 20;
+    private const int Chunk = 40;
     private const string Camera = "observation.images.front";
     private readonly TempDir _policyDir = new(), _robotDir = new(), _checkpoint = new();
 
@@ -33,7 +33,7 @@ public sealed class RemotePolicyTests(ITestOutputHelper log) : IDisposable
         _checkpoint.Dispose();
     }
 
-    /// <summary>A seeded ACT with one 32×32 camera and a 4-D state predicting 20 steps of 3-D actions, saved as `train` saves it.</summary>
+    /// <summary>A seeded ACT with one 32×32 camera and a 4-D state predicting 40 steps of 3-D actions, saved as `train` saves it.</summary>
     private string SaveAct()
     {
         torch.manual_seed(7);
@@ -100,13 +100,13 @@ public sealed class RemotePolicyTests(ITestOutputHelper log) : IDisposable
             chunks.Enqueue(c);
             remote!.Deliver(c);
         }), "inference");
-        remote = new RemoteChunkPolicy(new ActorChunkRequester(client), "remote act", chunkSizeThreshold: 0.5, requestTimeoutTicks: 10);
+        remote = new RemoteChunkPolicy(new ActorChunkRequester(client), "remote act", chunkSizeThreshold: 0.75, requestTimeoutTicks: 20);
         var info = await client.Ask<PolicyServerInfo>(AwaitPolicyServer.Instance, TimeSpan.FromSeconds(20));
         Assert.Null(info.Failure);
         Assert.Equal(("act", 3, Chunk), (info.PolicyType, info.ActionDim, info.ChunkSize));
         Assert.Equal([3, 32, 32], info.InputFeatures[Camera].Shape);
 
-        // The control thread: one tick every 30 ms; it kills the policy node itself once it has run on several chunks.
+        // The control thread: one tick every 50 ms; it kills the policy node itself once it has run on several chunks.
         var ticks = new List<Tick>();
         var executed = new List<(long Tick, float[] Action)>();
         var killed = false;
@@ -124,7 +124,7 @@ public sealed class RemotePolicyTests(ITestOutputHelper log) : IDisposable
                     _ = policyNode.System.Terminate(); // the node is gone: no leave, no goodbye
                 }
                 if (killed && ticks.Count(k => k.AfterKill && k.Held) >= 10) break;
-                var next = TimeSpan.FromMilliseconds(30 * (t + 1));
+                var next = TimeSpan.FromMilliseconds(50 * (t + 1));
                 if (next > clock.Elapsed) Thread.Sleep(next - clock.Elapsed);
             }
         }) { IsBackground = true };
@@ -136,7 +136,7 @@ public sealed class RemotePolicyTests(ITestOutputHelper log) : IDisposable
 
         // Before the kill: after the first chunk, every tick had an action (overlapping chunks, no idling between them).
         var firstAction = ticks.FindIndex(k => !k.Held);
-        Assert.InRange(firstAction, 1, 15);
+        Assert.InRange(firstAction, 1, 30);
         var beforeKill = ticks.Skip(firstAction).TakeWhile(k => !k.AfterKill).ToList();
         Assert.All(beforeKill, k => Assert.False(k.Held, $"tick {k.Index} held while the policy node was up"));
         Assert.True(figures.BlendedActions > 0, "chunks did not overlap");
