@@ -34,8 +34,9 @@ public sealed record RolloutReport(long Ticks, int Episodes, int Successes, long
 /// <summary>
 /// A policy driving a robot at the env's rate through the one control-step pipeline (observation → env processor →
 /// policy → action processor → safety → bus goal), as lerobot-rollout does. A tick the policy has no action for
-/// holds the arm (nothing is written; the servos keep their last safe goal). A failed bus exchange skips the tick
-/// (counted), as in <see cref="ControlLoop"/>. The loop measures the period it kept, tick start to tick start.
+/// holds the arm (nothing is written; the servos keep their last safe goal). A failed bus exchange or a stalled
+/// camera frame skips the tick (counted as a read failure); <see cref="MaxConsecutiveFailures"/> in a row end the run.
+/// The loop measures the period it kept, tick start to tick start.
 /// </summary>
 public sealed class RolloutLoop(GymManipulatorEnv env, IRolloutPolicy policy, IReadOnlyList<string> actionNames)
 {
@@ -71,6 +72,7 @@ public sealed class RolloutLoop(GymManipulatorEnv env, IRolloutPolicy policy, IR
                 previousStart = tickStart;
                 StepResult step;
                 bool held;
+                var ticked = false;
                 try
                 {
                     var action = policy.Act(tick, observation, pipeline);
@@ -87,12 +89,16 @@ public sealed class RolloutLoop(GymManipulatorEnv env, IRolloutPolicy policy, IR
                     }
                     busy.Add((clock.Elapsed - tickStart).TotalMilliseconds);
                     env.Clock.Tick(env.Period);
+                    ticked = true;
                     step = pipeline.Observe();
                     consecutive = 0;
                 }
-                catch (MotorBusCommunicationException) when (++consecutive < MaxConsecutiveFailures)
+                catch (Exception e) when ((e is MotorBusCommunicationException or TimeoutException) && ++consecutive < MaxConsecutiveFailures)
                 {
+                    // a failed bus exchange or a stalled camera frame: this tick is skipped (the servos keep their goal)
+                    // and the next one comes a period later, so a short stall is ridden out and a long one still ends the run
                     failures++;
+                    if (!ticked) env.Clock.Tick(env.Period);
                     tick++;
                     continue;
                 }
