@@ -116,5 +116,8 @@ public sealed class PolicyServerActor : ReceiveActor
 /// <summary>Starts the server of a node with role "policy"; without a loadable checkpoint it answers every request with why.</summary>
 public static class PolicyServer
 {
-    public static IActorRef Start(ActorSystem system, string path) => system.ActorOf(PolicyServerActor.Props(path), PolicyServerActor.Name);
+    // Inference blocks its thread for the whole forward pass: it runs on Akka's blocking dispatcher, so the node's
+    // heartbeats and remoting on the default dispatcher are not delayed by it.
+    public static IActorRef Start(ActorSystem system, string path) =>
+        system.ActorOf(PolicyServerActor.Props(path).WithDispatcher("akka.actor.default-blocking-io-dispatcher"), PolicyServerActor.Name);
 }
