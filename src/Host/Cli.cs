@@ -39,6 +39,7 @@ public static class Cli
             RecordCommand.Create(),
             ReplayCommand.Create(),
             EvalCommand.Create(),
+            RolloutCommand.Create(),
             ExportSessionCommand.Create(),
             ReportCommand.Create(),
         })

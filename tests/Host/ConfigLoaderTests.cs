@@ -34,6 +34,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("robot-node.conf", new[] { "robot" }, JournalBackend.Sqlite)]
     [InlineData("learner-node.conf", new[] { "learner" }, JournalBackend.Sqlite)]
     [InlineData("postgres.conf", new[] { "robot", "learner" }, JournalBackend.Postgres)]
+    [InlineData("policy-node.conf", new[] { "policy" }, JournalBackend.Sqlite)]
     public void Every_shipped_config_loads(string file, string[] roles, JournalBackend backend)
     {
         var settings = ConfigLoader.Load(Path.Combine(Shipped, file)).Settings;

@@ -24,6 +24,9 @@ public sealed record RobotActorsSettings(
     /// <summary>robotactors.control: how robots run their sessions.</summary>
     public ControlSettings Control { get; init; } = ControlSettings.Default;
 
+    /// <summary>robotactors.inference: the policy a node with role "policy" serves.</summary>
+    public InferenceSettings Inference { get; init; } = InferenceSettings.Default;
+
     /// <summary>Reads and checks every setting; throws <see cref="SettingsException"/> naming the first bad key.</summary>
     public static RobotActorsSettings FromConfig(Config config)
     {
@@ -51,6 +54,7 @@ public sealed record RobotActorsSettings(
             LearnerSettings.Read(r, p))
         {
             Control = ControlSettings.Read(r, p + "control."),
+            Inference = InferenceSettings.Read(r, p + "inference."),
         };
     }
 
@@ -61,7 +65,7 @@ public sealed record RobotActorsSettings(
 /// <param name="TorchThreads">Torch's CPU threads for the whole process (intra-op), set once at start.</param>
 public sealed record NodeSettings(string Hostname, int Port, IReadOnlyList<string> Roles, IReadOnlyList<SeedNode> SeedNodes, TimeSpan ShutdownTimeout, int TorchThreads = 1)
 {
-    public static readonly string[] KnownRoles = ["robot", "learner"];
+    public static readonly string[] KnownRoles = ["robot", "learner", "policy", "rollout"];
 
     internal static NodeSettings Read(SettingsReader r, string p)
     {

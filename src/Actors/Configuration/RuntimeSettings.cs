@@ -52,3 +52,12 @@ public sealed record ControlSettings(bool AutoStart, bool SimLockstep)
     internal static ControlSettings Read(SettingsReader r, string p) => new(
         r.Bool(p + "auto-start"), r.OneOf(p + "sim-clock", "real-time", "lockstep") == "lockstep");
 }
+
+/// <summary>robotactors.inference: what a node with role "policy" serves.</summary>
+/// <param name="PolicyPath">A pretrained policy folder; empty: the server answers every request with why it has none.</param>
+public sealed record InferenceSettings(string PolicyPath)
+{
+    public static readonly InferenceSettings Default = new("");
+
+    internal static InferenceSettings Read(SettingsReader r, string p) => new(r.String(p + "policy-path"));
+}

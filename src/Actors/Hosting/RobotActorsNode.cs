@@ -53,6 +53,8 @@ public sealed class RobotActorsNode : IAsyncDisposable
 
         if (settings.Node.Roles.Contains("robot"))
             system.ActorOf(RobotsManager.Props(settings), RobotsManager.Name);
+        if (settings.Node.Roles.Contains(Inference.PolicyServerActor.Role))
+            Inference.PolicyServer.Start(system, settings.Inference.PolicyPath);
         LearnerSingleton.Start(system, settings);
 
         var context = new GatewayContext(system, settings, startedAt, version);

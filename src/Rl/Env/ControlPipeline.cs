@@ -109,6 +109,17 @@ public sealed class ControlPipeline
     }
 
     /// <summary>
+    /// A tick with no action to execute (a remote policy's queue ran dry): nothing is written, so the servos keep
+    /// their last safe goal; the next <see cref="Observe"/> pairs the tick with <paramref name="recordedAction"/>
+    /// (the caller's stand-in, e.g. the last executed action) and no processor step runs on it.
+    /// </summary>
+    public void Hold(float[] recordedAction)
+    {
+        if (_reading is null) throw new InvalidOperationException("Reset the control pipeline before holding.");
+        _pending = new Pending(recordedAction, 0, false, false, new Dictionary<string, object?>(), new Dictionary<string, object?>());
+    }
+
+    /// <summary>
     /// Reads the robot after the tick and processes the next observation: reward = env reward (simulated tasks,
     /// when used) + the action processor's; done and truncated likewise, then the env processor's time limit,
     /// gripper penalty and reward classifier. The info merge keeps the teleoperator's events over the env's

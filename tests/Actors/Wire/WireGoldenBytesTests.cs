@@ -38,6 +38,7 @@ public sealed class WireGoldenBytesTests : IDisposable
             "01000000" + "186F62736572766174696F6E2E696D616765732E66726F6E74" + "01000000" + "02000000" + "03000000" + "06000000" + "010203040506" +
             "01000000" + "0000803E" + "0000803F" + "01" + "00" + "01" + "000000BF" + "0700000000000000" + "005CBAAB8D4FDF08" + "3C00" + "00" },
         { "weights", new WeightsVersionGone(3, 9), "03000000000000000900000000000000" },
+        { "inference", new RobotActors.Actors.Inference.InferenceFailed("a", 5, "b"), "0161" + "0500000000000000" + "0162" },
     };
 
     [Theory]

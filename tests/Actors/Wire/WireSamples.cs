@@ -47,6 +47,7 @@ internal static class WireSamples
             return values.GetValue(seed % values.Length);
         }
         if (type == typeof(byte[])) return Enumerable.Range(0, full ? 7 + seed % 5 : 0).Select(i => (byte)(i * 37 + seed)).ToArray();
+        if (type == typeof(int[])) return Enumerable.Range(0, full ? 1 + seed % 3 : 0).Select(i => i + seed).ToArray();
         if (type == typeof(float[])) return Enumerable.Range(0, full ? 3 + seed % 4 : 0).Select(i => i * 0.5f - seed).ToArray();
         if (type.IsGenericType)
         {
