@@ -46,7 +46,7 @@ public class DiscoveryTests
     [InlineData("n_action_steps", "9", "dit_flow: n_action_steps=9 is larger than chunk_size=6")]
     [InlineData("hidden_dim", "15", "hidden_dim=15 must be divisible by num_heads=2")]
     [InlineData("time_sampling", "\"logit_normal\"", "time_sampling='logit_normal' must be one of beta, uniform")]
-    [InlineData("rtc_config.execution_horizon", "7", "rtc_config.execution_horizon=7 must be between 1 and chunk_size=6")]
+    [InlineData("rtc_config", "{\"enabled\": true, \"execution_horizon\": 7}", "rtc_config.execution_horizon=7 must be between 1 and chunk_size=6")]
     [InlineData("rtc_config.prefix_attention_schedule", "\"cosine\"", "rtc_config.prefix_attention_schedule='cosine' must be one of ZEROS, ONES, LINEAR, EXP")]
     [InlineData("rtc_config.max_guidance_weight", "0", "--policy.rtc_config.max_guidance_weight must be > 0, got 0")]
     public void Settings_that_cannot_work_are_refused_naming_the_field_and_the_rule(string field, string value, string message)

@@ -34,7 +34,12 @@ internal static class DitFlowPlugin
         return PreTrainedConfig.Create(Type, all);
     }
 
-    public static PreTrainedPolicy Make(PreTrainedConfig config) => PolicyFactory.MakePolicy(config);
+    /// <summary>The policy, on one Torch thread: the models are tiny and the machine is shared.</summary>
+    public static PreTrainedPolicy Make(PreTrainedConfig config)
+    {
+        TorchSharp.torch.set_num_threads(1);
+        return PolicyFactory.MakePolicy(config);
+    }
 
     public static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 }

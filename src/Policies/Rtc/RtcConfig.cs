@@ -32,7 +32,8 @@ public sealed class RtcConfig
             throw new PolicyConfigException($"{owner}: rtc_config.prefix_attention_schedule='{PrefixAttentionSchedule}' must be one of {string.Join(", ", Schedules)} (case does not matter)");
         if (!(MaxGuidanceWeight > 0) || !double.IsFinite(MaxGuidanceWeight))
             throw new PolicyConfigException($"{owner}: rtc_config.max_guidance_weight={MaxGuidanceWeight} must be a positive number");
-        if (ExecutionHorizon < 1 || ExecutionHorizon > chunkSize)
+        // Only a chunk of RTC's own can be too short for it; a policy with RTC off keeps the defaults whatever its chunk size.
+        if (Enabled && (ExecutionHorizon < 1 || ExecutionHorizon > chunkSize))
             throw new PolicyConfigException($"{owner}: rtc_config.execution_horizon={ExecutionHorizon} must be between 1 and chunk_size={chunkSize} (it counts steps of one chunk)");
     }
 }
