@@ -23,7 +23,7 @@ public sealed class RtcConfig
     [ConfigRange(">= 1")] public int ExecutionHorizon { get; set; } = 10;
 
     /// <summary>The schedule in LeRobot's spelling (upper case); a name in any case is accepted.</summary>
-    public string Schedule => PrefixAttentionSchedule.ToUpperInvariant();
+    [System.Text.Json.Serialization.JsonIgnore] public string Schedule => PrefixAttentionSchedule.ToUpperInvariant();
 
     /// <summary>Refuses what cannot work, naming the field as the user sets it (<paramref name="owner"/>: "dit_flow").</summary>
     public void Validate(string owner, int chunkSize)
