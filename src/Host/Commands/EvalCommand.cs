@@ -14,7 +14,7 @@ namespace RobotActors.Host.Commands;
 /// </summary>
 public static class EvalCommand
 {
-    private static readonly string[] OwnFlags = ["config_path", "policy.path", "policy.type", "eval.n_episodes", "eval.batch_size", "eval.use_async_envs", "seed", "output_dir", "job_name", "verbose"];
+    private static readonly string[] OwnFlags = ["config_path", "policy.path", "policy.type", "eval.n_episodes", "eval.batch_size", "eval.use_async_envs", "seed", "output_dir", "job_name", "verbose", "plugins"];
 
     public static Command Create()
     {
@@ -27,6 +27,7 @@ public static class EvalCommand
             new Option<int?>("--eval.n_episodes") { Description = "Episodes to roll out (50)." },
             new Option<int?>("--seed") { Description = "Episode i starts from scene seed + i (1000)." },
             new Option<string?>("--output_dir") { Description = "Where eval_info.json goes (default outputs/eval/<date>/<time>_<policy>)." },
+            PluginOption.Create(),
         ];
         foreach (var o in documented) command.Add(o);
         command.TreatUnmatchedTokensAsErrors = false;
@@ -36,6 +37,8 @@ public static class EvalCommand
 
     private static Task<int> RunAsync(List<KeyValuePair<string, string>> flags, CancellationToken cancel)
     {
+        // A --policy.path saved by a plugin policy needs the plugin registered before its config.json is read.
+        PluginOption.Discover(DottedFlags.Get(flags, "plugins"), Console.Error);
         var configPath = DottedFlags.Get(flags, "config_path") ?? throw new ArgumentException("--config_path is required: the gym_manipulator env config to evaluate in (e.g. examples/hilserl/env_config_so101_sim.json).");
         var path = DottedFlags.Get(flags, "policy.path");
         var type = DottedFlags.Get(flags, "policy.type");
