@@ -74,13 +74,13 @@ public static class TdmpcLoss
         var first = obsValid[0];                                                        // (b)
         var later = obsValid[1..];                                                      // (h, b)
 
-        var consistency = (decay * (zPreds[1..] - zTargets).pow(2).mean([-1]) * first * actionValid * later).sum(0).mean();
-        var rewardLoss = (decay * (rewardPred - reward).pow(2) * rewardValid * first * actionValid).sum(0).mean();
-        var qLoss = (decay * (qPreds - qTargets.unsqueeze(0)).pow(2).sum(0) * first * actionValid * rewardValid * later).sum(0).mean();
+        var consistency = (decay * (zPreds[1..] - zTargets).pow(2).mean([-1]) * first * actionValid * later).sum(0L).mean();
+        var rewardLoss = (decay * (rewardPred - reward).pow(2) * rewardValid * first * actionValid).sum(0L).mean();
+        var qLoss = (decay * (qPreds - qTargets.unsqueeze(0)).pow(2).sum(0L) * first * actionValid * rewardValid * later).sum(0L).mean();
         var diff = vTargets - vPreds;
         var expectile = torch.where(diff > 0, torch.tensor(config.ExpectileWeight, dtype: float32, device: device),
             torch.tensor(1 - config.ExpectileWeight, dtype: float32, device: device));
-        var vLoss = (decay * expectile * diff.pow(2) * first * actionValid).sum(0).mean();
+        var vLoss = (decay * expectile * diff.pow(2) * first * actionValid).sum(0L).mean();
 
         // Advantage-weighted regression of π (FOWM 3.1) on the detached rollout.
         var zDetached = zPreds.detach();

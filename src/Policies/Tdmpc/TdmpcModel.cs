@@ -115,6 +115,6 @@ public sealed class TdmpcModel : NamedModule
             chosen = picks.Select(i => _qs[(int)i]);
         }
         var values = torch.stack(chosen.Select(q => q.forward(x).squeeze(-1)).ToArray(), 0);
-        return returnMin ? values.min(0).values : values;
+        return returnMin ? values.min(0L).values : values;
     }
 }

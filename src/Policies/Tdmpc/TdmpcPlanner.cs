@@ -49,10 +49,10 @@ public sealed class TdmpcPlanner(TdmpcConfig config)
             var eliteIdx = value.topk(config.NElites, dim: 0).indexes;              // (e, b)
             var eliteValue = value.gather(0, eliteIdx);                              // (e, b)
             eliteActions = actions.gather(1, eliteIdx.unsqueeze(0).unsqueeze(-1).expand(h, config.NElites, b, a));
-            var maxValue = eliteValue.max(0, keepdim: true).values;
+            var maxValue = eliteValue.max(0L, keepdim: true).values;
             // Softmax over the elites' values: μ = Σ s·Γ, σ = sqrt(Σ s·(Γ − μ)²).
             score = (config.EliteWeightingTemperature * (eliteValue - maxValue)).exp();
-            score = score / score.sum(0, keepdim: true);
+            score = score / score.sum(0L, keepdim: true);
             var weights = score.unsqueeze(0).unsqueeze(-1);                          // (1, e, b, 1)
             var newMean = (weights * eliteActions).sum(1);                            // (h, b, a)
             var newStd = (weights * (eliteActions - newMean.unsqueeze(1)).pow(2)).sum(1).sqrt();
@@ -72,7 +72,7 @@ public sealed class TdmpcPlanner(TdmpcConfig config)
         var discount = 1.0;
         for (var t = 0; t < actions.shape[0]; t++)
         {
-            var regularization = lambda > 0 ? -lambda * model.Qs(z, actions[t]).std(0) : null;
+            var regularization = lambda > 0 ? -lambda * model.Qs(z, actions[t]).std(0L) : null;
             var (next, reward) = model.LatentDynamicsAndReward(z, actions[t]);
             g = g + discount * (regularization is null ? reward : reward + regularization);
             z = next;
@@ -82,8 +82,8 @@ public sealed class TdmpcPlanner(TdmpcConfig config)
         var terminal = model.Qs(z, nextAction);                                        // (ensemble, n, b)
         var size = model.EnsembleSize;
         var pair = size > 2 ? terminal.index_select(0, torch.randint(0, size, [2], dtype: ScalarType.Int64, device: z.device)) : terminal;
-        g = g + discount * pair.min(0).values;
-        if (lambda > 0) g = g - discount * lambda * terminal.std(0);
+        g = g + discount * pair.min(0L).values;
+        if (lambda > 0) g = g - discount * lambda * terminal.std(0L);
         return g;
     }
 }
