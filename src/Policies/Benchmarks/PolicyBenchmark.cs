@@ -20,7 +20,7 @@ public static class PolicyBenchmark
     public const int StateDim = 6;
     public const int ActionDim = 6;
 
-    public static readonly IReadOnlyList<string> Policies = ["act", "diffusion"];
+    public static readonly IReadOnlyList<string> Policies = ["act", "diffusion", "tdmpc"];
 
     public sealed record TrainFigures(int BatchSize, int Steps, double Seconds)
     {
@@ -38,7 +38,7 @@ public static class PolicyBenchmark
             "small" => SmallOverrides(type),
             _ => throw new ArgumentException($"size '{size}' is not default or small"),
         };
-        overrides["pretrained_backbone_weights"] = "null";
+        if (type != "tdmpc") overrides["pretrained_backbone_weights"] = "null"; // TD-MPC's small CNN has no pretrained backbone
         var config = PreTrainedConfig.Create(type, overrides);
         config.InputFeatures = new()
         {
@@ -51,7 +51,8 @@ public static class PolicyBenchmark
 
     /// <summary>
     /// Sizes that train in minutes on two CPU cores: ACT with a 128-wide, 2+1-layer transformer and chunks of 20;
-    /// Diffusion with a 64/128/256 U-Net, horizon 16 and 10 DDIM steps. Both keep the ResNet-18 backbone.
+    /// Diffusion with a 64/128/256 U-Net, horizon 16 and 10 DDIM steps (both keep the ResNet-18 backbone); TD-MPC
+    /// with latent 32, 128-wide MLPs and 256 + 24 planner samples (the sizes of its online reach_cube run).
     /// </summary>
     public static Dictionary<string, string> SmallOverrides(string type) => type switch
     {
@@ -64,6 +65,11 @@ public static class PolicyBenchmark
         {
             ["horizon"] = "16", ["n_action_steps"] = "8", ["down_dims"] = "[64,128,256]", ["diffusion_step_embed_dim"] = "64",
             ["noise_scheduler_type"] = "\"DDIM\"", ["num_inference_steps"] = "10", ["crop_shape"] = "[84,84]",
+        },
+        "tdmpc" => new()
+        {
+            ["latent_dim"] = "32", ["mlp_dim"] = "128", ["state_encoder_hidden_dim"] = "64", ["n_gaussian_samples"] = "256",
+            ["n_pi_samples"] = "24", ["n_elites"] = "32",
         },
         _ => throw new ArgumentException($"no small size for '{type}'"),
     };
@@ -81,6 +87,11 @@ public static class PolicyBenchmark
                 : [batchSize, .. feature.Shape.Select(d => (long)d)];
             batch[key] = feature.Type == FeatureType.Action ? torch.rand(shape) * 2 - 1 : torch.randn(shape);
             if (offsets is not null) batch[key + PolicyKeys.PadSuffix] = torch.zeros(batchSize, offsets.Length, dtype: ScalarType.Bool);
+        }
+        if (config.RewardDeltaIndices is { } rewardOffsets) // TD-MPC trains on a reward per step of its window
+        {
+            batch[PolicyKeys.Reward] = torch.rand(batchSize, rewardOffsets.Count);
+            batch[PolicyKeys.Reward + PolicyKeys.PadSuffix] = torch.zeros(batchSize, rewardOffsets.Count, dtype: ScalarType.Bool);
         }
         return batch;
     }
@@ -116,7 +127,10 @@ public static class PolicyBenchmark
         using var policy = PolicyFactory.MakePolicy(config);
         policy.eval();
         var observation = RandomObservation(config);
-        var queueLength = config switch { ActConfig a => a.NActionSteps, DiffusionConfig d => d.NActionSteps, _ => 1 };
+        var queueLength = config switch
+        {
+            ActConfig a => a.NActionSteps, DiffusionConfig d => d.NActionSteps, Tdmpc.TdmpcConfig t => Math.Max(t.NActionSteps, t.NActionRepeats), _ => 1,
+        };
         policy.SelectAction(observation).Dispose();
         var times = new List<double>();
         var clock = Stopwatch.StartNew();
