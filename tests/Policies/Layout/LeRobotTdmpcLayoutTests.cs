@@ -8,6 +8,8 @@ namespace RobotActors.Policies.Tests.Layout;
 /// <summary>TD-MPC's model.safetensors keys and config.json fields in LeRobot's layout at its default config (lists in <see cref="LeRobotTdmpcKeys"/>).</summary>
 public class LeRobotTdmpcLayoutTests
 {
+    public LeRobotTdmpcLayoutTests() => TorchSharp.torch.set_num_threads(1);
+
     /// <summary>LeRobot's xArm setup the defaults are tuned for: a 4-D state, one 3×84×84 camera, 4-D actions.</summary>
     private static TdmpcConfig XarmTdmpc(bool envState = false)
     {

@@ -5,6 +5,8 @@ namespace RobotActors.Policies.Tests.Tdmpc;
 
 public class TdmpcConfigTests
 {
+    public TdmpcConfigTests() => TorchSharp.torch.set_num_threads(1);
+
     private static TdmpcConfig WithCamera(int height, int width) => new()
     {
         InputFeatures =

@@ -9,6 +9,8 @@ public class TdmpcPolicyTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("tdmpc-").FullName;
 
+    public TdmpcPolicyTests() => torch.set_num_threads(1); // small models: more threads only contend on the 2-core CI machine
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static float[] Values(Tensor t) => t.data<float>().ToArray();

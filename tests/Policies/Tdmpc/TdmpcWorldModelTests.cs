@@ -40,6 +40,7 @@ public class TdmpcWorldModelTests
     [Fact]
     public void The_world_model_learns_a_synthetic_dynamics_and_reward()
     {
+        torch.set_num_threads(1);
         torch.manual_seed(11);
         var config = SmallTdmpc.Config(horizon: 3);
         config.OptimizerLr = 1e-3;
