@@ -62,6 +62,16 @@ public class TdmpcConfigTests
     }
 
     [Fact]
+    public void Tdmpc_is_a_built_in_policy_type_with_a_one_line_description_made_by_the_factory()
+    {
+        var listed = RobotActors.Policies.Plugins.PolicyPlugins.Available().Single(a => a.Type == "tdmpc");
+        Assert.Equal("built-in", listed.Source);
+        Assert.StartsWith("TD-MPC", listed.Description);
+        Assert.DoesNotContain('\n', listed.Description);
+        Assert.Equal(typeof(TdmpcPolicy), PolicyFactory.PolicyClassFor(typeof(TdmpcConfig)));
+    }
+
+    [Fact]
     public void The_observation_action_and_reward_windows_are_LeRobots()
     {
         var config = new TdmpcConfig();
