@@ -17,6 +17,9 @@ public static class TdmpcLoss
         IReadOnlyDictionary<string, Tensor> batch)
     {
         var info = new Dictionary<string, double>();
+        if (!batch.ContainsKey(PolicyKeys.Reward))
+            throw new PolicyConfigException($"tdmpc: the training batch has no '{PolicyKeys.Reward}' (it has {string.Join(", ", batch.Keys)}); TD-MPC learns from rewards: " +
+                                            "train on a dataset recorded with the env's reward, or online on the sim with `robotactors bench tdmpc`");
         // (B, T, ...) → (T, B, ...), as LeRobot transposes the batch.
         Tensor TimeFirst(Tensor t) => t.dim() > 1 ? t.transpose(0, 1) : t;
         var action = TimeFirst(batch[PolicyKeys.Action]);                              // (h, b, a)

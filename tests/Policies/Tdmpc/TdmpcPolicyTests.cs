@@ -29,6 +29,16 @@ public class TdmpcPolicyTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_without_rewards_is_refused_naming_the_key()
+    {
+        using var policy = new TdmpcPolicy(SmallTdmpc.Config());
+        var batch = SmallTdmpc.Windows(4, 3);
+        batch.Remove(PolicyKeys.Reward);
+        var e = Assert.Throws<PolicyConfigException>(() => policy.Forward(batch));
+        Assert.StartsWith("tdmpc: the training batch has no 'next.reward'", e.Message);
+    }
+
+    [Fact]
     public void Padded_steps_do_not_count_in_the_loss()
     {
         torch.manual_seed(2);
