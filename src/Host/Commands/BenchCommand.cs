@@ -17,6 +17,7 @@ public static class BenchCommand
             BenchDatasetCommand.Create(),
             BenchSacCommand.Create(),
             BenchHilSerlCommand.Create(),
+            BenchTdmpcCommand.Create(),
             BenchPoliciesCommand.Create(),
             BenchEnvStepsCommand.Create(),
             BenchRuntimeCommand.Create(),

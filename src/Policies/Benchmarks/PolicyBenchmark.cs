@@ -21,7 +21,7 @@ public static class PolicyBenchmark
     public const int StateDim = 6;
     public const int ActionDim = 6;
 
-    public static readonly IReadOnlyList<string> Policies = ["act", "diffusion", "vqbet"];
+    public static readonly IReadOnlyList<string> Policies = ["act", "diffusion", "vqbet", "tdmpc"];
 
     public sealed record TrainFigures(int BatchSize, int Steps, double Seconds)
     {
@@ -39,7 +39,7 @@ public static class PolicyBenchmark
             "small" => SmallOverrides(type),
             _ => throw new ArgumentException($"size '{size}' is not default or small"),
         };
-        overrides["pretrained_backbone_weights"] = "null";
+        if (type != "tdmpc") overrides["pretrained_backbone_weights"] = "null"; // TD-MPC's small CNN has no pretrained backbone
         // VQ-BeT's first phase trains only the small VQ-VAE; one step of it (the untimed warm-up) moves the timed steps to the GPT phase.
         if (type == "vqbet") overrides["n_vqvae_training_steps"] = "1";
         var config = PreTrainedConfig.Create(type, overrides);
@@ -55,7 +55,8 @@ public static class PolicyBenchmark
     /// <summary>
     /// Sizes that train in minutes on two CPU cores: ACT with a 128-wide, 2+1-layer transformer and chunks of 20;
     /// Diffusion with a 64/128/256 U-Net, horizon 16 and 10 DDIM steps; VQ-BeT with a 4-layer, 128-wide GPT over 3
-    /// observation steps. All keep the ResNet-18 backbone.
+    /// observation steps (these keep the ResNet-18 backbone); TD-MPC with latent 32, 128-wide MLPs and 256 + 24 planner
+    /// samples (the sizes of its online reach_cube run).
     /// </summary>
     public static Dictionary<string, string> SmallOverrides(string type) => type switch
     {
@@ -74,6 +75,11 @@ public static class PolicyBenchmark
             ["gpt_n_layer"] = "4", ["gpt_n_head"] = "4", ["gpt_hidden_dim"] = "128", ["gpt_input_dim"] = "128", ["gpt_output_dim"] = "128",
             ["vqvae_embedding_dim"] = "64", ["vqvae_enc_hidden_dim"] = "64", ["n_obs_steps"] = "3",
         },
+        "tdmpc" => new()
+        {
+            ["latent_dim"] = "32", ["mlp_dim"] = "128", ["state_encoder_hidden_dim"] = "64", ["n_gaussian_samples"] = "256",
+            ["n_pi_samples"] = "24", ["n_elites"] = "32",
+        },
         _ => throw new ArgumentException($"no small size for '{type}'"),
     };
 
@@ -90,6 +96,11 @@ public static class PolicyBenchmark
                 : [batchSize, .. feature.Shape.Select(d => (long)d)];
             batch[key] = feature.Type == FeatureType.Action ? torch.rand(shape) * 2 - 1 : torch.randn(shape);
             if (offsets is not null) batch[key + PolicyKeys.PadSuffix] = torch.zeros(batchSize, offsets.Length, dtype: ScalarType.Bool);
+        }
+        if (config.RewardDeltaIndices is { } rewardOffsets) // TD-MPC trains on a reward per step of its window
+        {
+            batch[PolicyKeys.Reward] = torch.rand(batchSize, rewardOffsets.Count);
+            batch[PolicyKeys.Reward + PolicyKeys.PadSuffix] = torch.zeros(batchSize, rewardOffsets.Count, dtype: ScalarType.Bool);
         }
         return batch;
     }
@@ -125,7 +136,11 @@ public static class PolicyBenchmark
         using var policy = PolicyFactory.MakePolicy(config);
         policy.eval();
         var observation = RandomObservation(config);
-        var queueLength = config switch { ActConfig a => a.NActionSteps, DiffusionConfig d => d.NActionSteps, VqbetConfig v => v.ActionChunkSize, _ => 1 };
+        var queueLength = config switch
+        {
+            ActConfig a => a.NActionSteps, DiffusionConfig d => d.NActionSteps, VqbetConfig v => v.ActionChunkSize,
+            Tdmpc.TdmpcConfig t => Math.Max(t.NActionSteps, t.NActionRepeats), _ => 1,
+        };
         policy.SelectAction(observation).Dispose();
         var times = new List<double>();
         var clock = Stopwatch.StartNew();
