@@ -120,8 +120,8 @@ public sealed class ControlPipeline
     }
 
     /// <summary>
-    /// Reads the robot after the tick and processes the next observation: reward = env reward (simulated tasks,
-    /// when used) + the action processor's; done and truncated likewise, then the env processor's time limit,
+    /// Reads the robot after the tick and processes the next observation: reward = the larger of the env reward (simulated tasks,
+    /// when used) and the action processor's; done and truncated likewise, then the env processor's time limit,
     /// gripper penalty and reward classifier. The info merge keeps the teleoperator's events over the env's
     /// (LeRobot #3227), and the step pairs the action with the observation it was chosen from.
     /// </summary>
@@ -134,7 +134,9 @@ public sealed class ControlPipeline
         var t = RawTransition(reading);
         t.Action = torch.tensor(pending.Action);
         var task = UseEnvReward ? reading.Task : null;
-        t.SetReward((task?.Reward ?? 0) + pending.Reward);
+        // The larger, not the sum: on the sim the task's own success and the operator's success button can land on the
+        // same step, and a sparse reward counted twice made an episode return 2.
+        t.SetReward(Math.Max(task?.Reward ?? 0, pending.Reward));
         t.SetDone((task?.Success ?? false) || pending.Done);
         t.SetTruncated(pending.Truncated);
         // RobotEnv.step reports no intervention; the processor's teleop events must win over it.
