@@ -121,7 +121,7 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
                     _nonFinite++;
                     if (_nonFinite == 1 || _nonFinite % 100 == 0)
                         sink.Warn($"the policy (weights version {replica.Version}) gave a non-finite action [{string.Join(", ", action)}]; the tick held the arm ({_nonFinite} so far)");
-                    action = null!;
+                    action = null;
                 }
                 if (action is not null && scripted is not null)
                     scripted.ObservePolicyAction(actionNames.Zip(action).ToDictionary(p => p.First, p => (double)p.Second));

@@ -55,12 +55,9 @@ public sealed class RealTimeClock : IControlClock
 
     private static readonly TimeSpan SpinMargin = TimeSpan.FromMilliseconds(1.5);
 
-    /// <summary>How late the last ticks (up to <see cref="ErrorWindow"/>) ended against their deadlines, in ms, sorted.</summary>
-    public double[] SortedPeriodErrorsMs()
+    /// <summary>How late the last ticks (up to <see cref="ErrorWindow"/>) ended against their deadlines, in ms.</summary>
+    public double[] PeriodErrorsMs()
     {
-        double[] copy;
-        lock (_errorsLock) copy = _errorsMs.Take((int)Math.Min(_ticks, ErrorWindow)).ToArray();
-        Array.Sort(copy);
-        return copy;
+        lock (_errorsLock) return _errorsMs.Take((int)Math.Min(_ticks, ErrorWindow)).ToArray();
     }
 }

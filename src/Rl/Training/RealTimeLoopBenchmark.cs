@@ -80,7 +80,7 @@ public static class RealTimeLoopBenchmark
         var learningSeconds = learnStart == TimeSpan.Zero ? 0 : (clock.Elapsed - learnStart).TotalSeconds;
         var rt = environment.Env.Clock as RealTimeClock
                  ?? throw new InvalidOperationException("the simulated workcell did not run in real time");
-        var errors = rt.SortedPeriodErrorsMs();
+        var errors = rt.PeriodErrorsMs();
         learner.Dispose(); // joins the training thread: the buffer has one reader again
         return new RealTimeLoopFigures(env.Fps, errors.Length, rt.Overruns, Percentiles.Of(errors), Percentiles.Of(stepToBuffer.ToArray()),
             Percentiles.Of(publishToApply.ToArray()), learningSeconds > 0 ? (end - startSteps) / learningSeconds : 0, end,

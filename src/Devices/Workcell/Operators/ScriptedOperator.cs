@@ -185,7 +185,7 @@ public sealed class ScriptedOperator : IEventTeleoperator
     {
         if (_options.NoProgressSeconds <= 0) return false;
         var distance = _plan.DistanceToGoal(state);
-        if (distance < _bestDistance - 0.01 || double.IsPositiveInfinity(_bestDistance))
+        if (distance < _bestDistance - 0.01) // the first reading after a reset always is (the best starts at +inf)
         {
             _bestDistance = distance;
             _bestTick = _ticks;
