@@ -8,8 +8,8 @@ using RobotActors.Rl.Rollout;
 
 namespace RobotActors.Actors.Inference;
 
-/// <summary>The control thread's observation for tick <paramref name="Timestep"/> (robot-local; the actor converts it to bytes for the wire).</summary>
-public sealed record RequestChunk(long Timestep, EnvObservation Observation);
+/// <summary>The control thread's observations up to tick <paramref name="Timestep"/>, oldest first (robot-local; the actor converts them to bytes for the wire).</summary>
+public sealed record RequestChunk(long Timestep, IReadOnlyList<EnvObservation> Window);
 
 /// <summary>Answered with the server's <see cref="PolicyServerInfo"/> once one is found and has answered (robot-local).</summary>
 public sealed class AwaitPolicyServer
@@ -89,7 +89,7 @@ public sealed class InferenceClientActor : ReceiveActor
         {
             if (_server is null) return; // the queue's own timeout asks again; meanwhile the arm holds when it runs dry
             _requests++;
-            _server.Tell(new InferenceRequest(_clientId, r.Timestep, SessionStepSink.ToObservation(r.Observation), _task, _actionsPerChunk));
+            _server.Tell(new InferenceRequest(_clientId, r.Timestep, r.Window.Select(SessionStepSink.ToObservation).ToList(), _task, _actionsPerChunk));
         });
         Receive<ActionChunkReply>(c =>
         {
@@ -143,5 +143,5 @@ public sealed class InferenceClientActor : ReceiveActor
 /// <summary>The control thread's side of the client: a Tell, never waited on.</summary>
 public sealed class ActorChunkRequester(IActorRef client) : IChunkRequester
 {
-    public void Request(long timestep, EnvObservation observation) => client.Tell(new RequestChunk(timestep, observation), ActorRefs.NoSender);
+    public void Request(long timestep, IReadOnlyList<EnvObservation> window) => client.Tell(new RequestChunk(timestep, window), ActorRefs.NoSender);
 }

@@ -15,14 +15,17 @@ public sealed class GetPolicyServerInfo : IProtocolMessage
 }
 
 /// <param name="Failure">Why the server has no policy (its checkpoint did not load); null when it serves one.</param>
+/// <param name="ObservationSteps">The policy's n_obs_steps: how many ticks of observations each request carries.</param>
 public sealed record PolicyServerInfo(string PolicyType, string Path, IReadOnlyDictionary<string, PolicyFeature> InputFeatures, int ActionDim,
-    int ChunkSize, string? Failure) : IProtocolMessage;
+    int ChunkSize, string? Failure, int ObservationSteps = 1) : IProtocolMessage;
 
 /// <summary>
-/// An observation of tick <paramref name="Timestep"/> of a robot's control loop; the server answers with the chunk it
-/// predicts from it. <paramref name="ActionsPerChunk"/>: how many of the chunk's actions to send (0: all; LeRobot's actions_per_chunk).
+/// The observations of ticks <paramref name="Timestep"/> - n + 1 … <paramref name="Timestep"/> of a robot's control loop
+/// (oldest first; n is the policy's n_obs_steps, and an episode's first ticks repeat its first observation); the server
+/// answers with the chunk it predicts from them. The robot keeps the history, so the server keeps no per-robot state.
+/// <paramref name="ActionsPerChunk"/>: how many of the chunk's actions to send (0: all; LeRobot's actions_per_chunk).
 /// </summary>
-public sealed record InferenceRequest(string ClientId, long Timestep, Observation Observation, string? Task, int ActionsPerChunk) : IProtocolMessage;
+public sealed record InferenceRequest(string ClientId, long Timestep, IReadOnlyList<Observation> Window, string? Task, int ActionsPerChunk) : IProtocolMessage;
 
 /// <summary>
 /// The actions for ticks <paramref name="Timestep"/>, <paramref name="Timestep"/> + 1, …, row-major

@@ -9,7 +9,7 @@ internal sealed class InferenceWire : IWireFamily
 {
     public void Register(WireFormat format) => format
         .AddSingleton("ra.inference.get-info.v1", GetPolicyServerInfo.Instance)
-        .Add("ra.inference.info.v1", (w, m) =>
+        .Add("ra.inference.info.v2", (w, m) =>
         {
             w.String(m.PolicyType);
             w.String(m.Path);
@@ -21,16 +21,18 @@ internal sealed class InferenceWire : IWireFamily
             w.Int(m.ActionDim);
             w.Int(m.ChunkSize);
             w.OptionalString(m.Failure);
-        }, r => new PolicyServerInfo(r.String(), r.String(), r.Map(r2 => new PolicyFeature(r2.Enum<FeatureType>(), r2.List(r3 => r3.Int()).ToArray())),
-            r.Int(), r.Int(), r.OptionalString()))
-        .Add("ra.inference.request.v1", (w, m) =>
+            w.Int(m.ObservationSteps);
+        }, r => new PolicyServerInfo(r.String(), r.String(), ReadFeatures(r), r.Int(), r.Int(), r.OptionalString(), r.Int()))
+        .AddLegacyReader("ra.inference.info.v1", r => new PolicyServerInfo(r.String(), r.String(), ReadFeatures(r), r.Int(), r.Int(), r.OptionalString()))
+        .Add("ra.inference.request.v2", (w, m) =>
         {
             w.String(m.ClientId);
             w.Long(m.Timestep);
-            StepCodec.WriteObservation(w, m.Observation);
+            w.List(m.Window, StepCodec.WriteObservation);
             w.OptionalString(m.Task);
             w.Int(m.ActionsPerChunk);
-        }, r => new InferenceRequest(r.String(), r.Long(), StepCodec.ReadObservation(r), r.OptionalString(), r.Int()))
+        }, r => new InferenceRequest(r.String(), r.Long(), r.List(StepCodec.ReadObservation), r.OptionalString(), r.Int()))
+        .AddLegacyReader("ra.inference.request.v1", r => new InferenceRequest(r.String(), r.Long(), [StepCodec.ReadObservation(r)], r.OptionalString(), r.Int()))
         .Add("ra.inference.chunk.v1", (w, m) =>
         {
             w.String(m.ClientId);
@@ -45,4 +47,7 @@ internal sealed class InferenceWire : IWireFamily
             w.Long(m.Timestep);
             w.String(m.Reason);
         }, r => new InferenceFailed(r.String(), r.Long(), r.String()));
+
+    private static Dictionary<string, PolicyFeature> ReadFeatures(WireReader r) =>
+        r.Map(r2 => new PolicyFeature(r2.Enum<FeatureType>(), r2.List(r3 => r3.Int()).ToArray()));
 }

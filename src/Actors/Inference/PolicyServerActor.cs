@@ -14,7 +14,8 @@ namespace RobotActors.Actors.Inference;
 /// LeRobot's PolicyServer as an actor on a node with role "policy" (the machine with the GPU): it holds one
 /// pretrained policy with its processors and answers each <see cref="InferenceRequest"/> with the chunk
 /// predict_action_chunk gives for that observation, postprocessed into the robot's action units. It keeps no
-/// per-robot state, so any number of robots can ask and a restarted server serves at once. Requests are answered
+/// per-robot state (a policy with n_obs_steps &gt; 1 gets the robot's own window of observations in each request),
+/// so any number of robots can ask and a restarted server serves at once. Requests are answered
 /// one at a time in arrival order; the robots send one at a time each, so a queue does not build up.
 /// </summary>
 public sealed class PolicyServerActor : ReceiveActor
@@ -52,7 +53,8 @@ public sealed class PolicyServerActor : ReceiveActor
 
     private PolicyServerInfo Info() => _policy is null
         ? new PolicyServerInfo("none", _path, new Dictionary<string, PolicyFeature>(), 0, 0, _failure)
-        : new PolicyServerInfo(_policy.Config.Type, _path, _policy.Config.InputFeatures, _policy.Config.SelectedActionDim ?? 0, ChunkSize(_policy.Config), null);
+        : new PolicyServerInfo(_policy.Config.Type, _path, _policy.Config.InputFeatures, _policy.Config.SelectedActionDim ?? 0, ChunkSize(_policy.Config), null,
+            _policy.Config.NObsSteps);
 
     /// <summary>The chunk length the policy predicts (chunk_size, horizon or n_action_steps as it names it; 1 for a single-step policy).</summary>
     private static int ChunkSize(PreTrainedConfig config)
@@ -69,11 +71,16 @@ public sealed class PolicyServerActor : ReceiveActor
             Sender.Tell(new InferenceFailed(request.ClientId, request.Timestep, _failure!));
             return;
         }
-        var missing = _policy.Config.InputFeatures.Keys.Where(k => !request.Observation.State.ContainsKey(k) && !request.Observation.Images.ContainsKey(k)).ToList();
+        if (request.Window.Count == 0)
+        {
+            Sender.Tell(new InferenceFailed(request.ClientId, request.Timestep, "the request carries no observation; send at least the present tick's"));
+            return;
+        }
+        var missing = _policy.Config.InputFeatures.Keys.Where(k => !request.Window[^1].State.ContainsKey(k) && !request.Window[^1].Images.ContainsKey(k)).ToList();
         if (missing.Count > 0)
         {
             Sender.Tell(new InferenceFailed(request.ClientId, request.Timestep,
-                $"the policy ({_policy.Config.Type}, {_path}) reads {string.Join(", ", missing)}, which the observation lacks (it has {string.Join(", ", request.Observation.State.Keys.Concat(request.Observation.Images.Keys))})"));
+                $"the policy ({_policy.Config.Type}, {_path}) reads {string.Join(", ", missing)}, which the observation lacks (it has {string.Join(", ", request.Window[^1].State.Keys.Concat(request.Window[^1].Images.Keys))})"));
             return;
         }
         var clock = Stopwatch.StartNew();
@@ -81,7 +88,7 @@ public sealed class PolicyServerActor : ReceiveActor
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
-            var batch = ToBatch(request.Observation);
+            var batch = ToBatch(request.Window);
             var input = _pre?.ProcessBatch(batch) ?? batch;
             var chunk = _policy.PredictActionChunk(input);
             if (_post is not null) chunk = _post.ProcessAction(chunk);
@@ -99,7 +106,19 @@ public sealed class PolicyServerActor : ReceiveActor
         }
     }
 
-    /// <summary>The observation as the policy's batch: what the env processor's boundary steps do on the robot (float (1, C, H, W) in [0, 1], state (1, n)).</summary>
+    /// <summary>
+    /// The observations as the policy's batch: what the env processor's boundary steps do on the robot (float (1, C, H, W)
+    /// in [0, 1], state (1, n)); a policy with n_obs_steps &gt; 1 gets the window as its training batches hold one,
+    /// (1, n_obs_steps, …) with the last step the present, padded at the front with the oldest observation sent.
+    /// </summary>
+    private Dictionary<string, Tensor> ToBatch(IReadOnlyList<Observation> window)
+    {
+        var steps = _policy!.Config.NObsSteps;
+        if (steps <= 1) return ToBatch(window[^1]);
+        var padded = Enumerable.Repeat(window[0], Math.Max(0, steps - window.Count)).Concat(window.TakeLast(steps)).Select(ToBatch).ToList();
+        return padded[0].Keys.ToDictionary(k => k, k => torch.stack(padded.Select(b => b[k]).ToList(), dim: 1));
+    }
+
     private Dictionary<string, Tensor> ToBatch(Observation observation)
     {
         var t = new EnvTransition();

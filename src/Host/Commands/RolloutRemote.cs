@@ -65,7 +65,7 @@ public sealed class RolloutRemote : IAsyncDisposable
             // A request unanswered for a second is sent again (the node may be back); a chunk from an observation older
             // than the chunk itself can only be stale.
             policy = new RemoteChunkPolicy(new ActorChunkRequester(client), $"{info.PolicyType} on {address} ({info.Path})", threshold,
-                requestTimeoutTicks: Math.Max(1, fps), maxObservationAgeTicks: Math.Max(1, info.ChunkSize));
+                requestTimeoutTicks: Math.Max(1, fps), maxObservationAgeTicks: Math.Max(1, info.ChunkSize), observationSteps: Math.Max(1, info.ObservationSteps));
             return new RolloutRemote(system, policy, info, client);
         }
         catch

@@ -4,10 +4,11 @@ using RobotActors.Rl.Env;
 
 namespace RobotActors.Rl.Rollout;
 
-/// <summary>Sends an observation to wherever the policy runs; never waits (the chunk comes back through <see cref="RemoteChunkPolicy.Deliver"/>).</summary>
+/// <summary>Sends observations to wherever the policy runs; never waits (the chunk comes back through <see cref="RemoteChunkPolicy.Deliver"/>).</summary>
 public interface IChunkRequester
 {
-    void Request(long timestep, EnvObservation observation);
+    /// <param name="window">The last n_obs_steps observations, oldest first; the last is tick <paramref name="timestep"/>'s.</param>
+    void Request(long timestep, IReadOnlyList<EnvObservation> window);
 }
 
 /// <summary>Counters of a remote policy's queue, read by any thread.</summary>
@@ -17,13 +18,20 @@ public sealed record RemotePolicyFigures(long Requests, long Chunks, long StaleC
 /// <summary>
 /// LeRobot's async inference RobotClient, as plain code: the control thread takes the action for each tick from a
 /// <see cref="TimedActionQueue"/>; when the actions left fall to <see cref="ChunkSizeThreshold"/> × the chunk length it
-/// sends the present observation (one request in flight, re-sent after <see cref="RequestTimeoutTicks"/> without an
-/// answer), and chunks delivered from another thread are merged by timestep at the start of the next tick. A tick
-/// with nothing queued returns null: the robot holds its last safe goal and never replays or invents an action.
+/// sends the present observation with the <see cref="ObservationSteps"/> - 1 before it (one request in flight, re-sent
+/// after <see cref="RequestTimeoutTicks"/> without an answer), and chunks delivered from another thread are merged by
+/// timestep at the start of the next tick. A tick with nothing queued returns null: the robot holds its last safe
+/// goal and never replays or invents an action.
 /// </summary>
+/// <remarks>
+/// The observation history (a policy's n_obs_steps) lives here, on the robot, filled every tick: requests go out only
+/// when the queue runs low, so a server that kept it would see one observation per chunk, and one server serves many
+/// robots. An episode's first ticks repeat its first observation, as LeRobot fills a policy's queues on reset.
+/// </remarks>
 public sealed class RemoteChunkPolicy(IChunkRequester requester, string name, double chunkSizeThreshold = 0.5, int requestTimeoutTicks = 30,
-    int? maxObservationAgeTicks = null) : IRolloutPolicy
+    int? maxObservationAgeTicks = null, int observationSteps = 1) : IRolloutPolicy
 {
+    private readonly Queue<EnvObservation> _history = new();
     private readonly ConcurrentQueue<TimedChunk> _inbox = new();
     private readonly TimedActionQueue _queue = new(maxObservationAgeTicks: maxObservationAgeTicks);
     private long _requestedAt = -1;
@@ -38,6 +46,8 @@ public sealed class RemoteChunkPolicy(IChunkRequester requester, string name, do
         : throw new ArgumentOutOfRangeException(nameof(chunkSizeThreshold), chunkSizeThreshold, "chunk_size_threshold is a fraction of the chunk, in [0, 1]");
     public int RequestTimeoutTicks { get; } = requestTimeoutTicks > 0 ? requestTimeoutTicks
         : throw new ArgumentOutOfRangeException(nameof(requestTimeoutTicks), requestTimeoutTicks, "a request timeout is at least one tick");
+    public int ObservationSteps { get; } = observationSteps >= 1 ? observationSteps
+        : throw new ArgumentOutOfRangeException(nameof(observationSteps), observationSteps, "n_obs_steps is at least 1");
 
     public RemotePolicyFigures Figures => new(Interlocked.Read(ref _requests), Interlocked.Read(ref _chunks), Interlocked.Read(ref _stale),
         Interlocked.Read(ref _late), Interlocked.Read(ref _blended), Interlocked.Read(ref _holds), Volatile.Read(ref _queued), Interlocked.Read(ref _lastPlanned));
@@ -61,11 +71,12 @@ public sealed class RemoteChunkPolicy(IChunkRequester requester, string name, do
             _chunkLength = Math.Max(_chunkLength, chunk.Actions.Count);
             if (chunk.Timestep == _requestedAt) _inFlight = false;
         }
+        Remember(observation);
         var left = _queue.CountFrom(tick);
         var low = left <= ChunkSizeThreshold * _chunkLength; // before the first chunk: empty, so always low
         if (low && (!_inFlight || tick - _requestedAt >= RequestTimeoutTicks))
         {
-            requester.Request(tick, observation);
+            requester.Request(tick, Window());
             _requestedAt = tick;
             _inFlight = true;
             Interlocked.Increment(ref _requests);
@@ -77,8 +88,19 @@ public sealed class RemoteChunkPolicy(IChunkRequester requester, string name, do
         return null;
     }
 
+    private void Remember(EnvObservation observation)
+    {
+        if (_history.Count == 0)
+            for (var i = 1; i < ObservationSteps; i++) _history.Enqueue(observation);
+        _history.Enqueue(observation);
+        while (_history.Count > ObservationSteps) _history.Dequeue();
+    }
+
+    private EnvObservation[] Window() => _history.ToArray();
+
     public void Reset()
     {
+        _history.Clear();
         _queue.Clear();
         _inbox.Clear();
         _inFlight = false;

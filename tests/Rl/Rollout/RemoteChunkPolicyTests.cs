@@ -11,7 +11,12 @@ public sealed class RemoteChunkPolicyTests
     private sealed class Requests : IChunkRequester
     {
         public List<long> Timesteps { get; } = [];
-        public void Request(long timestep, EnvObservation observation) => Timesteps.Add(timestep);
+        public List<float[]> Windows { get; } = [];
+        public void Request(long timestep, IReadOnlyList<EnvObservation> window)
+        {
+            Timesteps.Add(timestep);
+            Windows.Add(window.Select(o => o.State[0]).ToArray());
+        }
     }
 
     private static readonly EnvObservation Observation = new()
@@ -22,6 +27,28 @@ public sealed class RemoteChunkPolicyTests
     /// <summary>A policy "server" whose action at tick t is [t] whatever it saw, so an executed action names the tick it was meant for.</summary>
     private static TimedChunk Answer(long timestep, int length = 10) =>
         new(timestep, Enumerable.Range(0, length).Select(i => new[] { (float)(timestep + i) }).ToList());
+
+    private static EnvObservation At(long tick) => new()
+    {
+        State = [tick], Images = new Dictionary<string, ImageFrame>(), Joints = new Dictionary<string, double>(),
+    };
+
+    [Fact]
+    public void Each_request_carries_the_last_n_obs_steps_observations_oldest_first_and_an_episode_starts_on_copies_of_its_first()
+    {
+        var requests = new Requests();
+        var policy = new RemoteChunkPolicy(requests, "remote", chunkSizeThreshold: 0.5, observationSteps: 3);
+        policy.Next(100, At(100));                                  // the first tick asks: its history is itself, three times
+        policy.Deliver(Answer(100, length: 4));
+        for (long t = 101; t <= 103; t++) policy.Next(t, At(t));    // asks again at 102 (2 of 4 left), with 100..102
+        Assert.Equal([100L, 102L], requests.Timesteps);
+        Assert.Equal([100f, 100f, 100f], requests.Windows[0]);
+        Assert.Equal([100f, 101f, 102f], requests.Windows[1]);
+
+        policy.Reset();                                             // a new episode forgets the last one's observations
+        policy.Next(200, At(200));
+        Assert.Equal([200f, 200f, 200f], requests.Windows[^1]);
+    }
 
     [Fact]
     public void It_asks_when_the_queue_falls_to_the_threshold_and_never_idles_while_answers_come_within_the_margin()

@@ -27,6 +27,19 @@ public sealed class WireFormat
         return this;
     }
 
+    /// <summary>
+    /// The reader of a manifest this release no longer writes (its type moved on to a newer layout): what an older
+    /// peer sends, or an older journal holds, still reads, as the type's present shape.
+    /// </summary>
+    public WireFormat AddLegacyReader<T>(string manifest, Func<WireReader, T> read) where T : notnull
+    {
+        if (!_byType.TryGetValue(typeof(T), out var current))
+            throw new ArgumentException($"add {typeof(T).Name}'s present manifest before its legacy reader {manifest}");
+        var entry = new Entry(manifest, typeof(T), (_, _) => throw new InvalidOperationException($"{manifest} is read only; {typeof(T).Name} is written as {current.Manifest}"), r => read(r));
+        if (!_byManifest.TryAdd(manifest, entry)) throw new ArgumentException($"manifest '{manifest}' is used twice");
+        return this;
+    }
+
     /// <summary>A parameterless message: no bytes, and it reads back as its single instance.</summary>
     public WireFormat AddSingleton<T>(string manifest, T instance) where T : notnull => Add(manifest, (_, _) => { }, _ => instance);
 
