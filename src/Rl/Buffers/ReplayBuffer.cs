@@ -22,9 +22,10 @@ namespace RobotActors.Rl.Buffers;
 ///   observation independently, per image, when sampling.</item>
 /// <item>A transition with a non-finite number is refused (<see cref="InvalidTransitionException"/>), not stored.</item>
 /// </list>
-/// Threading contract: one owner (the replay-buffer actor) adds and samples, one call at a time. There is no
-/// lock; a call that overlaps another (LeRobot #2309, add racing an async prefetch) throws instead of
-/// corrupting a batch.
+/// Threading contract: one call at a time. The learner adds on its ingest thread and samples on its training
+/// thread, and RlTrainer serializes the two with a lock held only for the Add or the Sample (a sample copies the
+/// rows it draws into new tensors, so nothing returned refers to the ring). The buffer itself has no lock; a call
+/// that overlaps another anyway (LeRobot #2309, add racing an async prefetch) throws instead of corrupting a batch.
 /// </summary>
 public sealed class ReplayBuffer
 {
