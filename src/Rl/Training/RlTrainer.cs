@@ -34,11 +34,12 @@ public sealed record RlTrainerStatus(
 /// <remarks>
 /// Threading: transitions may be added from one thread (the learner loop's ingest thread) while another runs
 /// <see cref="TrainingStep"/>, so that a step reaches the buffer while an update runs (one update with two 128×128
-/// cameras takes ~0.4 s on a small machine; a queue drained between updates made step-to-buffer p99 ~1 s). The
-/// buffers themselves take one call at a time (LeRobot #2309 is an add racing a sample), so a lock is held only
-/// while a transition is added and while a batch is drawn: sampling copies the rows into new tensors, after which
-/// the update's forward and backward passes touch no buffer memory and run without the lock. Everything else
-/// (TrainingStep, checkpoint save and restore) has one caller at a time, the training thread.
+/// cameras takes ~0.4 s on a small machine; a queue drained between updates made step-to-buffer p99 ~1 s). There
+/// is no add/sample race (LeRobot #2309): each <see cref="ReplayBuffer"/> locks an add against the part of a sample
+/// that copies rows out of its ring, and the batch the update trains on is that copy, so the forward and backward
+/// passes run while transitions go on being added. The trainer's own lock keeps the counters the adds change
+/// (interaction step, skipped transitions) whole for a checkpoint. Everything else (TrainingStep, checkpoint
+/// save and restore) has one caller at a time, the training thread.
 /// </remarks>
 public sealed class RlTrainer
 {
@@ -47,7 +48,7 @@ public sealed class RlTrainer
     private readonly Stopwatch _clock = new();
     private IReadOnlyDictionary<string, double> _lastMetrics = new Dictionary<string, double>();
     private long _timedUpdates;
-    // Held while the buffers are written or sampled, and while the counters the adds change are read or restored.
+    // Held while a transition is stored and its counters move, and while a checkpoint reads or restores them.
     private readonly Lock _buffers = new();
 
     public RlTrainer(SacAlgorithm algorithm, ProcessorPipeline preprocessor, OnlineOfflineMixer mixer, int batchSize,
@@ -81,8 +82,8 @@ public sealed class RlTrainer
     public bool ReadyToLearn => Mixer.Online.Count >= Math.Max(1, OnlineStepBeforeLearning);
 
     /// <summary>
-    /// Test hook: called on the training thread inside an update, after each batch is drawn and the buffers' lock
-    /// released (a test blocks here to add transitions while an update is in progress).
+    /// Test hook: called on the training thread inside an update, after each batch is drawn (no lock held; a test
+    /// blocks here to add transitions while an update is in progress).
     /// </summary>
     public Action? BatchDrawn { get; set; }
 
@@ -118,11 +119,8 @@ public sealed class RlTrainer
         lock (_buffers) return action();
     }
 
-    /// <summary>A mixed batch in the robot's units, drawn under the buffers' lock (the returned tensors are copies: no lock needed to use them).</summary>
-    public Dictionary<string, Tensor> SampleBatch(int batchSize)
-    {
-        lock (_buffers) return Mixer.Sample(batchSize);
-    }
+    /// <summary>A mixed batch in the robot's units (copies: safe to use while transitions are added). One sampling thread at a time.</summary>
+    public Dictionary<string, Tensor> SampleBatch(int batchSize) => Mixer.Sample(batchSize);
 
     /// <summary>Stores transitions in order (a batch from a robot, or the journal replayed on restart); returns how many were accepted.</summary>
     public int AddTransitions(IEnumerable<Transition> transitions) => transitions.Count(AddTransition);
