@@ -12,9 +12,13 @@ namespace RobotActors.Actors.Learner;
 /// kept, so every transition has the replay buffer's schema.
 /// </summary>
 /// <remarks>
-/// A step that cannot get an s' — the robot stopped mid-episode (killed, or the session stopped) and its next
-/// step starts another episode, or an episode end without a next observation — is dropped and counted as
-/// unpaired, never paired with an unrelated observation. Plain code, called by one owner at a time.
+/// An episode cut by `session stop` or `pause` ends with a truncated step that carries its s' (the control loop
+/// takes the cut at the end of a tick, when it has the next observation), so it pairs like a time limit. A robot
+/// node killed mid-episode (kill -9, a crash, a bus that fails for good) leaves nothing that could carry the last
+/// step's s': the observation after it was never journaled, and the restarted node only marks the episode
+/// interrupted. That step waits here until the robot's next step, which starts another episode, and is then
+/// dropped and counted as unpaired — never paired with an unrelated observation. So is an episode end without a
+/// next observation. Plain code, called by one owner at a time.
 /// </remarks>
 public sealed class StepPairing(IReadOnlyCollection<string> observationKeys)
 {

@@ -64,7 +64,8 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
     /// <summary>
     /// Runs until <paramref name="stop"/> is cancelled (the open episode ends Interrupted) or <paramref name="episodes"/>
     /// episodes are done. <paramref name="paused"/> is checked between episodes and at each tick: while it is set the
-    /// open episode ends Interrupted and no new one opens.
+    /// open episode ends Interrupted and no new one opens. An interrupted episode's last step is truncated and carries
+    /// its next observation (as a time limit's does), so each of its steps pairs into a transition.
     /// </summary>
     public void Run(CancellationToken stop, Func<bool>? paused = null, int? episodes = null)
     {
@@ -91,7 +92,11 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            if (stop.IsCancellationRequested || paused?.Invoke() == true)
+            // Before the first step nothing is lost by ending here. After it, a stop or pause is taken at the end of a
+            // tick (below), so that the episode's last step goes out truncated with its s' and becomes a transition;
+            // one asked for between that check and this one costs at most one more tick. After a failed bus exchange it
+            // ends here: the last step went out untruncated and stays unpaired at the learner.
+            if ((index == 0 || consecutive > 0) && Cut(stop, paused))
             {
                 sink.EpisodeEnded(episode, EpisodeEnd.Interrupted, index);
                 return;
@@ -140,17 +145,23 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
                 continue;
             }
             _ticks++;
+            // A session stop or pause cuts the episode here: its last step is marked truncated (not done: the task did not
+            // end, so the learner bootstraps from s'), and a truncated step carries its next observation to the journal.
+            var cut = !step.EpisodeOver && Cut(stop, paused);
+            if (cut) step = step with { Truncated = true };
             sink.Step(episode, index, step, replica.Version, tick);
             index++;
             observation = step.Next;
             Publish(episode, index);
             if (step.EpisodeOver)
             {
-                sink.EpisodeEnded(episode, Outcome(step), index);
+                sink.EpisodeEnded(episode, cut ? EpisodeEnd.Interrupted : Outcome(step), index);
                 return;
             }
         }
     }
+
+    private static bool Cut(CancellationToken stop, Func<bool>? paused) => stop.IsCancellationRequested || paused?.Invoke() == true;
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 

@@ -22,14 +22,19 @@ namespace RobotActors.Rl.Buffers;
 ///   observation independently, per image, when sampling.</item>
 /// <item>A transition with a non-finite number is refused (<see cref="InvalidTransitionException"/>), not stored.</item>
 /// </list>
-/// Threading contract: one owner (the replay-buffer actor) adds and samples, one call at a time. There is no
-/// lock; a call that overlaps another (LeRobot #2309, add racing an async prefetch) throws instead of
-/// corrupting a batch.
+/// Threading contract: one writer and one sampler, which may be two threads (the learner's ingest thread adds
+/// while its training thread samples, so a step reaches the buffer while an update runs). A lock makes an
+/// <see cref="Add"/> and the gathering part of a <see cref="Sample"/> exclude each other (LeRobot #2309 is an add
+/// racing an async prefetch): the sample copies the drawn rows out of the ring as uint8 and floats while it holds
+/// it, and does the DrQ shift and the conversion to float after, without it. Two samplers at once would share the
+/// sampler's generator, so a second concurrent Sample throws instead of drawing a batch nobody can reproduce.
 /// </summary>
 public sealed class ReplayBuffer
 {
     private readonly SeededRandom _random;
-    private int _busy;
+    // Held by Add and by a sample's gathering of copies (and by readers of the storage); never for DrQ or float work.
+    private readonly Lock _gate = new();
+    private int _sampling;
 
     // Schema, fixed by the first transition.
     private Dictionary<string, int>? _stateDims;
@@ -85,12 +90,19 @@ public sealed class ReplayBuffer
     public ScalarType? FrameDType => _frames.Values.FirstOrDefault()?.dtype;
 
     /// <summary>Camera frames stored outside the ring: explicit next observations at episode ends and the newest one's.</summary>
-    public int ExplicitNextFrames => _explicitNext.Count + (_pendingNext is null ? 0 : 1);
+    public int ExplicitNextFrames
+    {
+        get { lock (_gate) return _explicitNext.Count + (_pendingNext is null ? 0 : 1); }
+    }
 
     /// <summary>Adds a transition after the newest; when full, it replaces the oldest.</summary>
     public void Add(Transition transition)
     {
-        using var _ = Enter();
+        lock (_gate) AddLocked(transition);
+    }
+
+    private void AddLocked(Transition transition)
+    {
         if (transition.FindNonFinite() is { } problem)
             throw new InvalidTransitionException($"transition refused: {problem}; it was not stored");
         if (_stateDims is null) Allocate(transition);
@@ -216,12 +228,33 @@ public sealed class ReplayBuffer
     /// </summary>
     public Dictionary<string, Tensor> Sample(int batchSize)
     {
-        using var _ = Enter();
-        if (Count == 0) throw new InvalidOperationException("cannot sample from an empty replay buffer");
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "a batch holds at least one transition");
-        var slots = new int[batchSize];
-        for (var i = 0; i < batchSize; i++) slots[i] = _random.NextInt(Count);
-        return Gather(slots, UseDrq);
+        using var _ = EnterSampling();
+        Dictionary<string, Tensor> batch;
+        lock (_gate)
+        {
+            if (Count == 0) throw new InvalidOperationException("cannot sample from an empty replay buffer");
+            var slots = new int[batchSize];
+            for (var i = 0; i < batchSize; i++) slots[i] = _random.NextInt(Count);
+            batch = Gather(slots);
+        }
+        // The frames are copies now: the shift and the conversion run while transitions go on being added.
+        foreach (var key in _imageShapes!.Keys)
+        {
+            batch[key] = ToFloat(batch[key], UseDrq);
+            batch[PolicyKeys.NextPrefix + key] = ToFloat(batch[PolicyKeys.NextPrefix + key], UseDrq);
+        }
+        return batch;
+    }
+
+    // In the order the generator was always drawn from (per camera: observation, then next observation), so seeded batches are unchanged.
+    private Tensor ToFloat(Tensor frames, bool drq)
+    {
+        using var scope = torch.NewDisposeScope();
+        var shifted = drq ? DrqShift.Apply(frames, _random, DrqPad) : frames;
+        var result = shifted.to(float32).div_(255f).MoveToOuterDisposeScope();
+        frames.Dispose();
+        return result;
     }
 
     /// <summary>An endless sequence of batches (LeRobot's get_iterator without prefetch: the owner draws them on its own thread).</summary>
@@ -230,24 +263,17 @@ public sealed class ReplayBuffer
         while (true) yield return Sample(batchSize);
     }
 
-    private Dictionary<string, Tensor> Gather(int[] slots, bool drq)
+    /// <summary>The drawn rows copied out of the ring: frames still uint8 C×H×W (the caller shifts and converts them).</summary>
+    private Dictionary<string, Tensor> Gather(int[] slots)
     {
-        var n = slots.Length;
         var batch = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         using (var scope = torch.NewDisposeScope())
         {
             var index = torch.tensor(slots.Select(s => (long)s).ToArray());
             foreach (var (key, storage) in _frames)
             {
-                var current = storage.index_select(0, index);
-                var next = NextFrames(key, storage, slots);
-                if (drq)
-                {
-                    current = DrqShift.Apply(current, _random, DrqPad);
-                    next = DrqShift.Apply(next, _random, DrqPad);
-                }
-                batch[key] = current.to(float32).div_(255f).MoveToOuterDisposeScope();
-                batch[PolicyKeys.NextPrefix + key] = next.to(float32).div_(255f).MoveToOuterDisposeScope();
+                batch[key] = storage.index_select(0, index).MoveToOuterDisposeScope();
+                batch[PolicyKeys.NextPrefix + key] = NextFrames(key, storage, slots).MoveToOuterDisposeScope();
             }
         }
         foreach (var (key, dim) in _stateDims!)
@@ -295,8 +321,8 @@ public sealed class ReplayBuffer
     /// <summary>The i-th oldest stored transition as plain data (export, tests, inspection).</summary>
     public Transition Get(int i)
     {
+        using var _ = _gate.EnterScope();
         if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(i), i, $"the buffer holds {Count} transitions");
-        using var _ = Enter();
         var slot = Slot(i);
         Observation Read(bool next)
         {
@@ -328,6 +354,7 @@ public sealed class ReplayBuffer
     {
         get
         {
+            using var _ = _gate.EnterScope();
             if (_stateDims is null) return 0;
             long frameBytes = _imageShapes!.Values.Sum(s => (long)s.H * s.W * s.C);
             long perSlot = frameBytes + 4L * (2 * _stateDims.Values.Sum() + _actionDim + 2) + 4;
@@ -339,15 +366,15 @@ public sealed class ReplayBuffer
     /// <summary><see cref="UsedBytes"/> per stored transition.</summary>
     public double BytesPerTransition => Count == 0 ? 0 : (double)UsedBytes / Count;
 
-    private Guard Enter()
+    private Guard EnterSampling()
     {
-        if (Interlocked.Exchange(ref _busy, 1) != 0)
-            throw new InvalidOperationException("the replay buffer was called from two threads at once; its owner (one actor) must add and sample one call at a time");
+        if (Interlocked.Exchange(ref _sampling, 1) != 0)
+            throw new InvalidOperationException("the replay buffer was sampled from two threads at once; one sampler (the learner's training thread) draws its batches");
         return new Guard(this);
     }
 
     private readonly struct Guard(ReplayBuffer buffer) : IDisposable
     {
-        public void Dispose() => Volatile.Write(ref buffer._busy, 0);
+        public void Dispose() => Volatile.Write(ref buffer._sampling, 0);
     }
 }

@@ -43,6 +43,9 @@ public static class LearnerCheckpoint
     {
         var algorithm = trainer.Algorithm;
         var step = algorithm.OptimizationStep;
+        // Transitions may be arriving on another thread: read the counters and samplers' states as of one moment.
+        var (interactionStep, skipped, onlineSampler, offlineSampler) = trainer.WithBuffersLocked(() =>
+            (trainer.InteractionStep, trainer.SkippedTransitions, trainer.Mixer.Online.RandomState, trainer.Mixer.Offline?.RandomState));
         var config = (JsonObject)trainConfig.DeepClone();
         config["policy"] = JsonNode.Parse(algorithm.Policy.Config.ToJson());
         config["algorithm"] = algorithm.Config.ToJsonObject();
@@ -63,15 +66,15 @@ public static class LearnerCheckpoint
             {
                 ["seed"] = torch.tensor((long)trainer.Seed),
                 ["step"] = torch.tensor(step),
-                [OnlineSampler] = torch.tensor(unchecked((long)trainer.Mixer.Online.RandomState)),
+                [OnlineSampler] = torch.tensor(unchecked((long)onlineSampler)),
             };
-            if (trainer.Mixer.Offline is { } offline) rng[OfflineSampler] = torch.tensor(unchecked((long)offline.RandomState));
+            if (offlineSampler is { } offline) rng[OfflineSampler] = torch.tensor(unchecked((long)offline));
             TorchSafeTensors.Save(rng, Path.Combine(state, Checkpoints.RngStateFile));
             File.WriteAllText(Path.Combine(state, LearnerStateFile), new JsonObject
             {
                 ["optimization_step"] = step,
-                ["interaction_step"] = trainer.InteractionStep,
-                ["skipped_transitions"] = trainer.SkippedTransitions,
+                ["interaction_step"] = interactionStep,
+                ["skipped_transitions"] = skipped,
                 ["weights_version"] = weightsVersion,
             }.ToJsonString(ConfigJson.Options));
         });
@@ -114,14 +117,18 @@ public static class LearnerCheckpoint
         var state = Path.Combine(checkpoint, Checkpoints.TrainingStateDir);
         var learner = JsonNode.Parse(File.ReadAllText(Path.Combine(state, LearnerStateFile)))!;
         algorithm.OptimizationStep = learner["optimization_step"]!.GetValue<long>();
-        // Replaying the journal into the buffers first counts every transition received; a fresh trainer takes the saved count.
-        trainer.InteractionStep = Math.Max(trainer.InteractionStep, learner["interaction_step"]!.GetValue<long>());
-        trainer.SkippedTransitions = learner["skipped_transitions"]!.GetValue<long>();
         var rng = TorchSafeTensors.Load(Path.Combine(state, Checkpoints.RngStateFile));
         if (rng["seed"].item<long>() != trainer.Seed)
             throw new InvalidOperationException($"{checkpoint} was trained with seed {rng["seed"].item<long>()} but the trainer has seed {trainer.Seed}; build it from the checkpoint's train_config.json");
-        trainer.Mixer.Online.RandomState = unchecked((ulong)rng[OnlineSampler].item<long>());
-        if (trainer.Mixer.Offline is { } offline && rng.TryGetValue(OfflineSampler, out var o)) offline.RandomState = unchecked((ulong)o.item<long>());
+        trainer.WithBuffersLocked(() =>
+        {
+            // Replaying the journal into the buffers first counts every transition received; a fresh trainer takes the saved count.
+            trainer.InteractionStep = Math.Max(trainer.InteractionStep, learner["interaction_step"]!.GetValue<long>());
+            trainer.SkippedTransitions = learner["skipped_transitions"]!.GetValue<long>();
+            trainer.Mixer.Online.RandomState = unchecked((ulong)rng[OnlineSampler].item<long>());
+            if (trainer.Mixer.Offline is { } offline && rng.TryGetValue(OfflineSampler, out var o)) offline.RandomState = unchecked((ulong)o.item<long>());
+            return 0;
+        });
         return learner["weights_version"]!.GetValue<long>();
     }
 }

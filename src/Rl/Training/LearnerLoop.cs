@@ -12,17 +12,29 @@ public sealed record LearnerLoopSnapshot(
     string LastCheckpoint);
 
 /// <summary>
-/// The HIL-SERL learner's training, on a thread of its own so it never runs in an actor's mailbox: it is the
-/// only writer and reader of the replay buffers (the owner hands transitions over through a queue, which the
-/// thread drains between updates — no add/sample race, LeRobot #2309), runs one SAC update after another once
+/// The HIL-SERL learner's training, on threads of its own so it never runs in an actor's mailbox: an ingest thread
+/// that is the replay buffers' only writer, and a training thread that runs one SAC update after another once
 /// online_step_before_learning transitions are in (each update does utd_ratio critic steps; the actor and
-/// temperature every policy_update_freq), checkpoints atomically every save_freq optimization steps, and
-/// exports the actor's weights every policy_parameters_push_frequency seconds when they changed.
+/// temperature every policy_update_freq), checkpoints atomically every save_freq optimization steps, and exports
+/// the actor's weights every policy_parameters_push_frequency seconds when they changed.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Why two threads: one update with two 128×128 cameras takes ~0.4 s here, and a queue drained only between
+/// updates kept each step out of the buffer for up to an update (step-to-buffer p99 ~1 s). The ingest thread adds
+/// a robot's transitions as they are handed over, while an update runs. There is still no add/sample race (LeRobot
+/// #2309): RlTrainer holds one lock while a transition is added and while a batch is drawn (a batch is a copy;
+/// the update's compute runs without the lock). Order is kept: transitions handed over before <see cref="Start"/>
+/// (the journal replayed at startup) are all in before the checkpoint is restored, and the ingest thread waits for
+/// the restore before it adds anything after it, so the restored interaction step counts exactly the replay.
+/// The <see cref="Snapshot"/> is written by the training thread only (after each update, and about every 100 ms
+/// while it waits), so its buffer sizes may trail the adds by up to one update.
+/// </para>
+/// <para>
 /// Weights versions only grow, across restarts too: the last version handed out is kept in
 /// output-dir/weights_version.json, because a restart resumes from a checkpoint that may be older than
 /// the weights robots already run, and a robot ignores a version it has already passed.
+/// </para>
 /// </remarks>
 public sealed class LearnerLoop : IDisposable
 {
@@ -32,12 +44,19 @@ public sealed class LearnerLoop : IDisposable
     private readonly string _outputDir;
     private readonly Action<string> _log;
     private readonly Action<long, byte[]> _publish;
+    // The training thread's work (the restore at Start) and its wake-up (work queued, a transition added, stopping).
     private readonly ConcurrentQueue<Action> _work = new();
     private readonly AutoResetEvent _signal = new(false);
     private readonly Thread _thread;
+    // The ingest thread's queue: transitions in the order handed over, and the Start barrier among them.
+    private readonly ConcurrentQueue<Ingest> _ingest = new();
+    private readonly AutoResetEvent _ingestSignal = new(false);
+    private readonly Thread _ingestThread;
+    private readonly CancellationTokenSource _stop = new();
     private volatile bool _stopping;
-    private bool _training;
-    private string _phase = "rebuilding", _problem = "", _lastCheckpoint = "";
+    private volatile bool _training;
+    private volatile string _phase = "rebuilding", _problem = "";
+    private string _lastCheckpoint = "";
     private long _version, _pushedAtStep = -1;
     private DateTimeOffset? _lastPush;
     private DateTime _nextPush, _nextUpdate;
@@ -64,30 +83,42 @@ public sealed class LearnerLoop : IDisposable
         _publish = publish;
         _snapshot = Snap();
         _thread = new Thread(Run) { IsBackground = true, Name = "learner-training" };
+        _ingestThread = new Thread(RunIngest) { IsBackground = true, Name = "learner-ingest" };
         _thread.Start();
+        _ingestThread.Start();
     }
+
+    /// <summary>One item of the ingest queue: transitions to add (then <c>Added</c>), or the Start barrier (<c>Start</c> set).</summary>
+    private sealed record Ingest(IReadOnlyList<Transition> Transitions, Action? Added, Action? Start);
 
     public RlTrainer Trainer => _setup.Trainer;
 
     public LearnerLoopSnapshot Snapshot => Volatile.Read(ref _snapshot);
 
-    /// <summary>Queues transitions for the buffers (in order); the loop adds them before its next update.</summary>
-    /// <param name="added">Called on the loop's thread once they are in the buffer (a bench times step-to-buffer with it).</param>
+    /// <summary>
+    /// Hands transitions over for the buffers (in order); the ingest thread adds them at once, while an update runs
+    /// too. Before <see cref="Start"/> (the journal replayed at startup) they are all in before the restore.
+    /// </summary>
+    /// <param name="added">Called on the ingest thread once they are in the buffer (a bench times step-to-buffer with it).</param>
     public void Add(IReadOnlyList<Transition> transitions, Action? added = null)
     {
         if (transitions.Count == 0) return;
-        Enqueue(() =>
-        {
-            _setup.Trainer.AddTransitions(transitions);
-            added?.Invoke();
-        });
+        _ingest.Enqueue(new Ingest(transitions, added, null));
+        _ingestSignal.Set();
     }
 
     /// <summary>
     /// After the journal has been replayed through <see cref="Add"/>: restores the last checkpoint (weights,
-    /// critics, temperature, optimizers, counters), publishes the current weights and starts training.
+    /// critics, temperature, optimizers, counters), publishes the current weights and starts training. It runs on
+    /// the training thread once the ingest thread has added everything handed over before it.
     /// </summary>
-    public void Start() => Enqueue(() =>
+    public void Start()
+    {
+        _ingest.Enqueue(new Ingest([], null, Restore));
+        _ingestSignal.Set();
+    }
+
+    private void Restore()
     {
         _version = ReadVersionFile();
         if (Checkpoints.Last(_outputDir) is { } last)
@@ -110,7 +141,43 @@ public sealed class LearnerLoop : IDisposable
         _training = true;
         _phase = "waiting";
         Push();
-    });
+    }
+
+    /// <summary>The ingest thread: the buffers' one writer. Adds each handed-over batch as it comes and wakes the training thread.</summary>
+    private void RunIngest()
+    {
+        while (!_stopping)
+        {
+            while (!_stopping && _ingest.TryDequeue(out var item))
+            {
+                if (item.Start is { } start)
+                {
+                    // The restore runs on the training thread (it owns the algorithm); nothing more is added until it is done.
+                    using var done = new ManualResetEventSlim(false);
+                    Enqueue(() =>
+                    {
+                        try { start(); }
+                        finally { done.Set(); }
+                    });
+                    try { done.Wait(_stop.Token); }
+                    catch (OperationCanceledException) { return; }
+                    continue;
+                }
+                try
+                {
+                    _setup.Trainer.AddTransitions(item.Transitions);
+                    item.Added?.Invoke();
+                }
+                catch (Exception e) // an exception here would end the process (it is a thread of its own); the status shows it instead
+                {
+                    var problem = $"{e.GetType().Name}: {e.Message}";
+                    Enqueue(() => Fail(problem)); // the phase is the training thread's to change
+                }
+                _signal.Set(); // a waiting training thread may now be ready to learn
+            }
+            _ingestSignal.WaitOne();
+        }
+    }
 
     private void Enqueue(Action work)
     {
@@ -118,6 +185,7 @@ public sealed class LearnerLoop : IDisposable
         _signal.Set();
     }
 
+    /// <summary>The training thread: the restore, then updates, checkpoints and weights pushes.</summary>
     private void Run()
     {
         while (!_stopping)
@@ -137,7 +205,7 @@ public sealed class LearnerLoop : IDisposable
             var now = DateTime.UtcNow;
             if (_training && trainer.ReadyToLearn && now < _nextUpdate)
             {
-                _signal.WaitOne(_nextUpdate - now); // rate-limited: new transitions are still taken in while waiting
+                _signal.WaitOne(_nextUpdate - now); // rate-limited (the ingest thread takes transitions in meanwhile)
                 continue;
             }
             if (_training && trainer.ReadyToLearn)
@@ -255,8 +323,15 @@ public sealed class LearnerLoop : IDisposable
     {
         if (_stopping) return; // once: a second call would signal a disposed handle
         _stopping = true;
+        _stop.Cancel();
         _signal.Set();
-        if (Thread.CurrentThread != _thread) _thread.Join(TimeSpan.FromSeconds(30));
+        _ingestSignal.Set();
+        var joined = true;
+        if (Thread.CurrentThread != _thread) joined &= _thread.Join(TimeSpan.FromSeconds(30));
+        if (Thread.CurrentThread != _ingestThread) joined &= _ingestThread.Join(TimeSpan.FromSeconds(30));
+        if (!joined) return; // a thread still runs (a stuck update): leave it its handles rather than have it touch disposed ones
         _signal.Dispose();
+        _ingestSignal.Dispose();
+        _stop.Dispose();
     }
 }

@@ -30,8 +30,17 @@ public sealed record RlTrainerStatus(
 ///
 /// Torch's generator is reseeded from (seed, optimization step) before each update and the buffers' samplers
 /// keep their own saved state, so a learner resumed from a checkpoint continues exactly as it would have.
-/// Like the buffers, it has one owner that calls it one call at a time.
 /// </summary>
+/// <remarks>
+/// Threading: transitions may be added from one thread (the learner loop's ingest thread) while another runs
+/// <see cref="TrainingStep"/>, so that a step reaches the buffer while an update runs (one update with two 128×128
+/// cameras takes ~0.4 s on a small machine; a queue drained between updates made step-to-buffer p99 ~1 s). There
+/// is no add/sample race (LeRobot #2309): each <see cref="ReplayBuffer"/> locks an add against the part of a sample
+/// that copies rows out of its ring, and the batch the update trains on is that copy, so the forward and backward
+/// passes run while transitions go on being added. The trainer's own lock keeps the counters the adds change
+/// (interaction step, skipped transitions) whole for a checkpoint. Everything else (TrainingStep, checkpoint
+/// save and restore) has one caller at a time, the training thread.
+/// </remarks>
 public sealed class RlTrainer
 {
     private readonly ProcessorPipeline _preprocessor;
@@ -39,6 +48,8 @@ public sealed class RlTrainer
     private readonly Stopwatch _clock = new();
     private IReadOnlyDictionary<string, double> _lastMetrics = new Dictionary<string, double>();
     private long _timedUpdates;
+    // Held while a transition is stored and its counters move, and while a checkpoint reads or restores them.
+    private readonly Lock _buffers = new();
 
     public RlTrainer(SacAlgorithm algorithm, ProcessorPipeline preprocessor, OnlineOfflineMixer mixer, int batchSize,
         int onlineStepBeforeLearning, int seed = 1000, Action<string>? log = null)
@@ -70,23 +81,46 @@ public sealed class RlTrainer
     /// <summary>Whether the online buffer holds enough transitions to learn (LeRobot's online_step_before_learning).</summary>
     public bool ReadyToLearn => Mixer.Online.Count >= Math.Max(1, OnlineStepBeforeLearning);
 
-    /// <summary>Stores one transition; false (and a log line) when it was refused.</summary>
+    /// <summary>
+    /// Test hook: called on the training thread inside an update, after each batch is drawn (no lock held; a test
+    /// blocks here to add transitions while an update is in progress).
+    /// </summary>
+    public Action? BatchDrawn { get; set; }
+
+    /// <summary>Stores one transition; false (and a log line) when it was refused. Safe to call while another thread trains.</summary>
     public bool AddTransition(Transition transition)
     {
-        try
+        string? refused = null;
+        lock (_buffers)
         {
-            Mixer.Online.Add(transition);
+            try
+            {
+                Mixer.Online.Add(transition);
+            }
+            catch (InvalidTransitionException e)
+            {
+                SkippedTransitions++;
+                refused = $"learner: skipped a transition after interaction step {InteractionStep} ({SkippedTransitions} skipped so far): {e.Message}";
+            }
+            if (refused is null)
+            {
+                InteractionStep++;
+                if (transition.IsIntervention && Mixer.Offline is { } offline) offline.Add(transition);
+            }
         }
-        catch (InvalidTransitionException e)
-        {
-            SkippedTransitions++;
-            _log($"learner: skipped a transition after interaction step {InteractionStep} ({SkippedTransitions} skipped so far): {e.Message}");
-            return false;
-        }
-        InteractionStep++;
-        if (transition.IsIntervention && Mixer.Offline is { } offline) offline.Add(transition);
-        return true;
+        if (refused is null) return true;
+        _log(refused); // outside the lock: a log sink must not hold up a batch being drawn
+        return false;
     }
+
+    /// <summary>Runs <paramref name="action"/> holding the buffers' lock (checkpoint save and restore read or set the counters and samplers' states).</summary>
+    public T WithBuffersLocked<T>(Func<T> action)
+    {
+        lock (_buffers) return action();
+    }
+
+    /// <summary>A mixed batch in the robot's units (copies: safe to use while transitions are added). One sampling thread at a time.</summary>
+    public Dictionary<string, Tensor> SampleBatch(int batchSize) => Mixer.Sample(batchSize);
 
     /// <summary>Stores transitions in order (a batch from a robot, or the journal replayed on restart); returns how many were accepted.</summary>
     public int AddTransitions(IEnumerable<Transition> transitions) => transitions.Count(AddTransition);
@@ -124,7 +158,8 @@ public sealed class RlTrainer
     {
         while (true)
         {
-            var raw = Mixer.Sample(BatchSize);
+            var raw = SampleBatch(BatchSize);
+            BatchDrawn?.Invoke();
             yield return SacBatch.FromDictionary(TransitionBatches.Normalize(_preprocessor, raw));
         }
     }

@@ -50,15 +50,14 @@ public sealed class TwoRobotSessionTests : IDisposable
         }
         Assert.All(durable.Values, d => Assert.True(d > 0));
 
-        // Every durable step of both robots reaches the one learner, as a transition or counted as unpaired — except
-        // the last step of an episode the stop cut off, which waits in the learner's pairing for a successor (one per
-        // robot at most; it is counted unpaired when that robot's next session starts).
+        // Every durable step of both robots reaches the one learner as a transition, the last step of the episode the
+        // stop cut off included (it goes out truncated, with its next observation).
         var proxy = LearnerSingleton.Proxy(node.System);
         var total = durable.Values.Sum();
         var learner = await EventuallyAsync(() => proxy.Ask<LearnerStatus>(GetLearnerStatus.Instance, Wait),
-            s => s.InteractionStep + s.UnpairedSteps >= total - Robots.Length, Wait,
+            s => s.InteractionStep + s.UnpairedSteps >= total, Wait,
             s => $"learner has {s.InteractionStep} transitions + {s.UnpairedSteps} unpaired of {total} durable steps ({string.Join(", ", durable)})");
-        Assert.InRange(learner.InteractionStep + learner.UnpairedSteps, total - Robots.Length, total);
+        Assert.Equal((total, 0L), (learner.InteractionStep, learner.UnpairedSteps));
         Assert.True(learner.InteractionStep > Math.Max(durable["left"], durable["right"]),
             $"the learner's {learner.InteractionStep} transitions must come from both robots ({string.Join(", ", durable)})");
     }
