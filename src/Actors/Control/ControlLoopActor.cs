@@ -29,10 +29,10 @@ namespace RobotActors.Actors.Control;
 /// no wait), and tells the safe goals to the bus actor, which passes its own safety step and sync-writes them. A
 /// reading older than three poll intervals or three control periods holds the tick (counted in
 /// <see cref="ControlStatus.HeldTicks"/>); a hold over a second ends the episode as interrupted, and the next one
-/// starts when the bus is back. Limits: a simulated robot still runs its own workcell from the train config (the
-/// device actors' emulated arm is another one), so sim sessions and the device actors do not share an arm; a real
-/// arm's session takes no interventions from its TeleopActor yet, only the console's (`intervene`, `episode`), with
-/// a neutral action while intervening; motor currents are not published, so add_current_to_observation is refused.
+/// starts when the bus is back. Interventions come from the robot's TeleopActor (its latest poll, presses once each;
+/// <see cref="DeviceActorsTeleoperator"/>) and from the console. Limits: a simulated robot still runs its own workcell
+/// from the train config (the device actors' emulated arm is another one), so sim sessions and the device actors do not
+/// share an arm; motor currents are not published, so add_current_to_observation is refused on a real arm.
 /// </remarks>
 public sealed class ControlLoopActor : ReceiveActor
 {
@@ -182,6 +182,9 @@ public sealed class ControlLoopActor : ReceiveActor
             return $"{path}: env.teleop.type \"scripted\" is the simulated operator; robot {_robot.Id} is a real arm ({_robot.Port}). Use a config for the real arm (e.g. examples/hilserl/env_config_so101_real.json's env)";
         if (env.Processor.Observation.AddCurrentToObservation)
             return $"{path}: env.processor.observation.add_current_to_observation is true, but robot {_robot.Id}'s bus actor publishes positions only; set it to false";
+        if (_robot.Teleop is { IsGamepad: false } leader && env.Processor.InverseKinematics is not null)
+            return $"{path}: robot {_robot.Id}'s teleoperator is a leader arm ({leader.Type}), which drives joints, but env.processor.inverse_kinematics makes the action an end-effector delta; " +
+                   "give the robot a gamepad (teleop-type = \"gamepad\"), or remove inverse_kinematics from the config for joint control";
         var have = (_robot.Cameras ?? []).Select(c => c.Name).ToHashSet();
         var missing = (env.Robot?.Cameras.Keys ?? []).Where(c => !have.Contains(c)).ToList();
         if (missing.Count > 0)
@@ -305,7 +308,7 @@ public sealed class ControlLoopActor : ReceiveActor
                         UseEnvReward = true, Seed = run.File.Seed ?? 1000, ConfigFile = configPath, SimRealTime = !lockstep,
                         WrapTeleoperator = t => run.Operator = new OperatorOverride(t),
                     })
-                    : RobotEnvironment.OpenOn(run.File.Env!, real.WaitForDevices(run.Stop.Token, sink.Warn), new IdleTeleoperator(), new RobotEnvironmentOptions
+                    : RobotEnvironment.OpenOn(run.File.Env!, real.WaitForDevices(run.Stop.Token, sink.Warn), real.Teleoperator, new RobotEnvironmentOptions
                     {
                         Seed = run.File.Seed ?? 1000, ConfigFile = configPath, MaxStepPerTick = _robot.MaxStepPerTick ?? 25,
                         WrapTeleoperator = t => run.Operator = new OperatorOverride(t),

@@ -2,6 +2,8 @@ using Akka.Actor;
 using RobotActors.Actors.Configuration;
 using RobotActors.Actors.Robots;
 using RobotActors.Devices.Robots;
+using RobotActors.Devices.Teleoperators;
+using RobotActors.Rl.Env;
 using RobotActors.Rl.Env.Config;
 
 namespace RobotActors.Actors.Control;
@@ -23,8 +25,31 @@ internal sealed class RealArmDevices(RobotSettings robot, RobotReadings readings
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
+    /// <summary>The robot's teleoperator for the action processor once <see cref="WaitForDevices"/> returned; an idle one when the robot has none (the console's buttons still work).</summary>
+    public ITeleoperator Teleoperator { get; private set; } = new IdleTeleoperator();
+
     /// <exception cref="OperationCanceledException">The session was stopped before the devices were ready.</exception>
     public DeviceActorsRobotIo WaitForDevices(CancellationToken stop, Action<string> warn)
+    {
+        var io = WaitForBusAndCameras(stop, warn);
+        if (robot.Teleop is null) return io;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        TeleopReading? first;
+        while ((first = readings.Teleop.TryRead(MaxReadingAge, out _)) is null)
+        {
+            stop.ThrowIfCancellationRequested();
+            if (waited.Elapsed > WarnAfter)
+            {
+                warn($"the session waits for robot {robot.Id}'s teleoperator ({robot.Teleop.Type} on {robot.Teleop.Port}) to be Ready; see `robots status`");
+                waited.Restart();
+            }
+            stop.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50));
+        }
+        Teleoperator = new DeviceActorsTeleoperator(readings, first, MaxReadingAge);
+        return io;
+    }
+
+    private DeviceActorsRobotIo WaitForBusAndCameras(CancellationToken stop, Action<string> warn)
     {
         var cameras = env.Robot?.Cameras.Keys.ToList() ?? [];
         var waited = System.Diagnostics.Stopwatch.StartNew();

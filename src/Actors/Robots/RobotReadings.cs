@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using RobotActors.Devices.Cameras;
+using RobotActors.Devices.Teleoperators;
 using RobotActors.Rl.Env.Io;
 
 namespace RobotActors.Actors.Robots;
@@ -23,6 +24,29 @@ public sealed class RobotReadings
     /// <summary>The camera slot of <paramref name="name"/> (the camera's own name, e.g. "front").</summary>
     public LatestValue<ICamera> Camera(string name) => _cameras.GetOrAdd(name, _ => new LatestValue<ICamera>());
 
+    /// <summary>The teleoperator's latest action and held events (is_intervention), after every poll.</summary>
+    public LatestValue<TeleopReading> Teleop { get; } = new();
+
+    private int _presses; // bit (1 << TeleopEvent) per one-shot press not yet taken
+
+    /// <summary>A one-shot press (success, failure, re-record, terminate) the control loop takes once, however many polls it spans.</summary>
+    public void Press(TeleopEvent e)
+    {
+        int seen, next;
+        do
+        {
+            seen = Volatile.Read(ref _presses);
+            next = seen | (1 << (int)e);
+        } while (Interlocked.CompareExchange(ref _presses, next, seen) != seen);
+    }
+
+    /// <summary>The presses since the last call, each reported once.</summary>
+    public IReadOnlyList<TeleopEvent> TakePresses()
+    {
+        var bits = Interlocked.Exchange(ref _presses, 0);
+        return bits == 0 ? [] : Enum.GetValues<TeleopEvent>().Where(e => (bits & (1 << (int)e)) != 0).ToList();
+    }
+
     private long _goalsWritten, _goalsDropped;
 
     /// <summary>Goal sets the bus actor wrote to the servos, and those it dropped as too old to act on.</summary>
@@ -31,3 +55,6 @@ public sealed class RobotReadings
     internal void CountWritten() => Interlocked.Increment(ref _goalsWritten);
     internal void CountDropped() => Interlocked.Increment(ref _goalsDropped);
 }
+
+/// <summary>One poll of a teleoperator: its action features, its action, and the events it holds (is_intervention).</summary>
+public sealed record TeleopReading(IReadOnlyList<string> Features, IReadOnlyDictionary<string, double> Action, IReadOnlyDictionary<TeleopEvent, bool> Held);

@@ -108,7 +108,7 @@ public sealed class RobotSupervisor : ReceiveActor
             var teleopPort = simulatedLeader ? Simulate(teleop.Id, teleop.Type, simulatedCalibration) : teleop.Port;
             var leaderCalibration = simulatedLeader ? simulatedCalibration : _robot.CalibrationDir;
             _children[TeleopDevice] = StartDevice(TeleopDevice, teleopPort,
-                TeleopActor.Props(TeleopDevice, teleopPort, () => OpenTeleoperator(teleop, teleopPort, leaderCalibration), Self, _device.PollInterval));
+                TeleopActor.Props(TeleopDevice, teleopPort, () => OpenTeleoperator(teleop, teleopPort, leaderCalibration), Self, _device.PollInterval, _readings));
         }
 
         foreach (var camera in _robot.Cameras ?? [])
