@@ -4,6 +4,7 @@ using Akka.Event;
 using RobotActors.Actors.Configuration;
 using RobotActors.Actors.Learner;
 using RobotActors.Actors.Protocol;
+using RobotActors.Actors.Robots;
 using RobotActors.Actors.Session;
 using RobotActors.Devices.Teleoperators;
 using RobotActors.Devices.Workcell.Operators;
@@ -23,9 +24,15 @@ namespace RobotActors.Actors.Control;
 /// episode as soon as the node is back.
 /// </summary>
 /// <remarks>
-/// Limits: the env is opened from the train config on the robot's node; on a simulated robot it is its own workcell
-/// (the device actors' emulated arm is another one), and a real arm is refused for now because its bus belongs to the
-/// device actors, which the control loop does not drive yet.
+/// A real arm is driven through the robot's device actors (<see cref="DeviceActorsRobotIo"/>): each tick reads the
+/// positions the bus actor last published and the cameras' newest frames from <see cref="RobotReadings"/> (no Ask,
+/// no wait), and tells the safe goals to the bus actor, which passes its own safety step and sync-writes them. A
+/// reading older than three poll intervals or three control periods holds the tick (counted in
+/// <see cref="ControlStatus.HeldTicks"/>); a hold over a second ends the episode as interrupted, and the next one
+/// starts when the bus is back. Interventions come from the robot's TeleopActor (its latest poll, presses once each;
+/// <see cref="DeviceActorsTeleoperator"/>) and from the console. Limits: a simulated robot still runs its own workcell
+/// from the train config (the device actors' emulated arm is another one), so sim sessions and the device actors do not
+/// share an arm; motor currents are not published, so add_current_to_observation is refused on a real arm.
 /// </remarks>
 public sealed class ControlLoopActor : ReceiveActor
 {
@@ -35,6 +42,7 @@ public sealed class ControlLoopActor : ReceiveActor
     private readonly RobotSettings _robot;
     private readonly RobotActorsSettings _settings;
     private readonly IActorRef _session;
+    private readonly RobotReadings? _readings;
     private readonly PendingWeights _weights = new();
     private IActorRef _policy = ActorRefs.Nobody;
     private Run? _run;
@@ -42,8 +50,9 @@ public sealed class ControlLoopActor : ReceiveActor
     private long _acknowledged;
     private LearnerProgress? _learner;
 
-    public static Props Props(RobotSettings robot, RobotActorsSettings settings, IActorRef session) =>
-        Akka.Actor.Props.Create(() => new ControlLoopActor(robot, settings, session));
+    /// <param name="readings">What the robot's device actors publish; a real arm's session runs on it.</param>
+    public static Props Props(RobotSettings robot, RobotActorsSettings settings, IActorRef session, RobotReadings? readings = null) =>
+        Akka.Actor.Props.Create(() => new ControlLoopActor(robot, settings, session, readings));
 
     /// <summary>One started session: its config, the thread, and what the console can change while it runs.</summary>
     private sealed class Run(TrainConfigFile file, string task, CancellationTokenSource stop)
@@ -61,11 +70,12 @@ public sealed class ControlLoopActor : ReceiveActor
     private sealed record SessionAnswer(object Answer, IActorRef? Asker);
     private sealed record ThreadEnded(string? Failure);
 
-    public ControlLoopActor(RobotSettings robot, RobotActorsSettings settings, IActorRef session)
+    public ControlLoopActor(RobotSettings robot, RobotActorsSettings settings, IActorRef session, RobotReadings? readings = null)
     {
         _robot = robot;
         _settings = settings;
         _session = session;
+        _readings = readings;
         Idle();
     }
 
@@ -142,8 +152,8 @@ public sealed class ControlLoopActor : ReceiveActor
         var path = _settings.Learner.ConfigFullPath;
         if (path is null)
             return "robotactors.hilserl.config-path is empty: set it to a HIL-SERL train config (e.g. examples/hilserl/train_config_hilserl_so101_sim_push_state.json)";
-        if (!_robot.IsSimulated)
-            return $"robot {_robot.Id} is a real arm ({_robot.Port}); the control loop runs sessions on simulated robots (port \"sim\") only so far";
+        if (!_robot.IsSimulated && _readings is null)
+            return $"robot {_robot.Id} is a real arm ({_robot.Port}) but its control loop was started without its device actors' readings";
         try
         {
             file = TrainConfigReader.Read(path, _settings.Learner.OverridePairs());
@@ -155,7 +165,31 @@ public sealed class ControlLoopActor : ReceiveActor
         if (file.Env is null) return $"{path} has no \"env\" section: a HIL-SERL session needs the gym_manipulator env (robot, teleop, processor)";
         if (file.Policy is not GaussianActorConfig) return $"{path}: policy.type is {file.Policy.Type}; a HIL-SERL session runs gaussian_actor (LeRobot's SAC actor)";
         chosen = task ?? file.Env.Task ?? "pick_lift_cube";
+        if (!_robot.IsSimulated)
+        {
+            chosen = task ?? file.Env.Task ?? "real";
+            return CheckRealArm(file, path);
+        }
         file = file with { Env = file.Env with { Task = chosen, Robot = file.Env.Robot is { } r ? r with { Arm = r.Arm with { Port = "sim" } } : null } };
+        return null;
+    }
+
+    /// <summary>What a real arm's session needs of the train config beyond a sim's: what the device actors publish.</summary>
+    private string? CheckRealArm(TrainConfigFile file, string path)
+    {
+        var env = file.Env!;
+        if (env.Teleop?.Type == "scripted")
+            return $"{path}: env.teleop.type \"scripted\" is the simulated operator; robot {_robot.Id} is a real arm ({_robot.Port}). Use a config for the real arm (e.g. examples/hilserl/env_config_so101_real.json's env)";
+        if (env.Processor.Observation.AddCurrentToObservation)
+            return $"{path}: env.processor.observation.add_current_to_observation is true, but robot {_robot.Id}'s bus actor publishes positions only; set it to false";
+        if (_robot.Teleop is { IsGamepad: false } leader && env.Processor.InverseKinematics is not null)
+            return $"{path}: robot {_robot.Id}'s teleoperator is a leader arm ({leader.Type}), which drives joints, but env.processor.inverse_kinematics makes the action an end-effector delta; " +
+                   "give the robot a gamepad (teleop-type = \"gamepad\"), or remove inverse_kinematics from the config for joint control";
+        var have = (_robot.Cameras ?? []).Select(c => c.Name).ToHashSet();
+        var missing = (env.Robot?.Cameras.Keys ?? []).Where(c => !have.Contains(c)).ToList();
+        if (missing.Count > 0)
+            return $"{path}: env.robot.cameras names {string.Join(", ", missing)}, which robot {_robot.Id} does not have (it has {(have.Count == 0 ? "none" : string.Join(", ", have))}); " +
+                   "add them to the robot's cameras in robotactors.robots, or remove them from the config";
         return null;
     }
 
@@ -262,16 +296,23 @@ public sealed class ControlLoopActor : ReceiveActor
         var sink = new SessionStepSink(_robot.Id, _session, self, _policy, line => _log.Warning("robot {0}: {1}", _robot.Id, line));
         var lockstep = _settings.Control.SimLockstep;
         var configPath = _settings.Learner.ConfigFullPath;
+        var real = _robot.IsSimulated ? null : new RealArmDevices(_robot, _readings!, Context.Parent, run.File.Env!, _settings.Device.PollInterval);
         var thread = new Thread(() =>
         {
             string? failure = null;
             try
             {
-                using var environment = RobotEnvironment.Open(run.File.Env!, new RobotEnvironmentOptions
-                {
-                    UseEnvReward = true, Seed = run.File.Seed ?? 1000, ConfigFile = configPath, SimRealTime = !lockstep,
-                    WrapTeleoperator = t => run.Operator = new OperatorOverride(t),
-                });
+                using var environment = real is null
+                    ? RobotEnvironment.Open(run.File.Env!, new RobotEnvironmentOptions
+                    {
+                        UseEnvReward = true, Seed = run.File.Seed ?? 1000, ConfigFile = configPath, SimRealTime = !lockstep,
+                        WrapTeleoperator = t => run.Operator = new OperatorOverride(t),
+                    })
+                    : RobotEnvironment.OpenOn(run.File.Env!, real.WaitForDevices(run.Stop.Token, sink.Warn), real.Teleoperator, new RobotEnvironmentOptions
+                    {
+                        Seed = run.File.Seed ?? 1000, ConfigFile = configPath, MaxStepPerTick = _robot.MaxStepPerTick ?? 25,
+                        WrapTeleoperator = t => run.Operator = new OperatorOverride(t),
+                    });
                 using var replica = new PolicyReplica((GaussianActorConfig)run.File.Policy, sink.Warn);
                 replica.CheckInputs(environment.ObservationFeatures(), configPath!);
                 var loop = new HilSerlActorLoop(environment.Env, replica, _weights, sink, environment.ActionNames, environment.Teleop as ScriptedOperator)
@@ -285,6 +326,10 @@ public sealed class ControlLoopActor : ReceiveActor
                                            or Devices.MotorBusCommunicationException or InvalidDataException)
             {
                 failure = ex.Message;
+            }
+            catch (OperationCanceledException) when (run.Stop.IsCancellationRequested)
+            {
+                // Stopped while a real arm's devices were still connecting: nothing ran, nothing failed.
             }
             catch (Exception ex)
             {
@@ -314,6 +359,6 @@ public sealed class ControlLoopActor : ReceiveActor
         var state = _run is null ? (_detail is null ? ControlState.Idle : ControlState.Failed)
             : _run.Loop is null ? ControlState.Starting : _run.Paused ? ControlState.Paused : ControlState.Running;
         return new ControlStatus(_robot.Id, state, _detail, f?.Episode, f?.Step ?? 0, f?.PolicyVersion ?? 0, f?.Ticks ?? 0, f?.Overruns ?? 0,
-            f?.LoopP50Ms ?? 0, f?.LoopP99Ms ?? 0, _run?.Operator?.Intervening ?? false, _acknowledged);
+            f?.LoopP50Ms ?? 0, f?.LoopP99Ms ?? 0, _run?.Operator?.Intervening ?? false, _acknowledged, f?.HeldTicks ?? 0);
     }
 }

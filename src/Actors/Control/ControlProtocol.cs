@@ -34,10 +34,12 @@ public enum ControlState { Idle, Starting, Running, Paused, Failed }
 /// Where a robot's control loop stands: its mode, the open episode and step, the weights version the replica runs,
 /// the loop's timing (ticks, ticks that missed their deadline, the tick's work time p50/p99) and whether the operator
 /// holds the intervention. <paramref name="AcknowledgedSteps"/>: the robot's steps the session has told the loop are durable.
+/// <paramref name="HeldTicks"/>: ticks that acted on nothing because a device's reading was missing or too old (a real
+/// arm's bus unplugged or reconnecting); the servos kept their last safe goal.
 /// </summary>
 public sealed record ControlStatus(
     string RobotId, ControlState State, string? Detail, int? Episode, int Step, long PolicyVersion, long Ticks, long Overruns,
-    double LoopP50Ms, double LoopP99Ms, bool OperatorIntervening, long AcknowledgedSteps) : IProtocolMessage;
+    double LoopP50Ms, double LoopP99Ms, bool OperatorIntervening, long AcknowledgedSteps, long HeldTicks = 0) : IProtocolMessage;
 
 /// <summary>The answer to a start, stop, pause, resume, intervene or episode mark: done, or refused with why.</summary>
 public sealed record ControlReply(string RobotId, bool Ok, string Text) : IProtocolMessage;

@@ -26,7 +26,7 @@ internal sealed class ControlWire : IWireFamily
             w.Enum(m.Outcome);
         }, r => new MarkEpisode(r.String(), r.Enum<EpisodeOutcome>()))
         .Add("ra.control.get-status.v1", (w, m) => w.String(m.RobotId), r => new GetControlStatus(r.String()))
-        .Add("ra.control.status.v1", (w, m) =>
+        .Add("ra.control.status.v2", (w, m) =>
         {
             w.String(m.RobotId);
             w.Enum(m.State);
@@ -41,6 +41,7 @@ internal sealed class ControlWire : IWireFamily
             w.Double(m.LoopP99Ms);
             w.Bool(m.OperatorIntervening);
             w.Long(m.AcknowledgedSteps);
+            w.Long(m.HeldTicks);
         }, r =>
         {
             var robot = r.String();
@@ -48,7 +49,7 @@ internal sealed class ControlWire : IWireFamily
             var detail = r.OptionalString();
             var hasEpisode = r.Bool();
             var episode = r.Int();
-            return new ControlStatus(robot, state, detail, hasEpisode ? episode : null, r.Int(), r.Long(), r.Long(), r.Long(), r.Double(), r.Double(), r.Bool(), r.Long());
+            return new ControlStatus(robot, state, detail, hasEpisode ? episode : null, r.Int(), r.Long(), r.Long(), r.Long(), r.Double(), r.Double(), r.Bool(), r.Long(), r.Long());
         })
         .Add("ra.control.reply.v1", (w, m) =>
         {

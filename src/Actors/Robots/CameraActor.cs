@@ -1,6 +1,7 @@
 using Akka.Actor;
 using RobotActors.Actors.Protocol;
 using RobotActors.Devices.Cameras;
+using RobotActors.Rl.Env.Io;
 
 namespace RobotActors.Actors.Robots;
 
@@ -13,22 +14,28 @@ public sealed record LatestFrame(string Camera, Frame Frame);
 /// <summary>
 /// Owns one camera. The camera's own grab loop keeps the latest frame; this actor serves it without
 /// waiting, and each poll checks the frame's age: a camera whose newest frame is older than the
-/// maximum age has stalled (unplugged, frozen driver) and fails the actor, so the supervisor reopens it.
+/// maximum age has stalled (unplugged, frozen driver) and fails the actor, so the supervisor reopens it. The open
+/// camera is also published in its robot's <see cref="RobotReadings"/>, where the control loop reads its newest frame
+/// on its own thread (the camera's frame cache is thread-safe and never waits).
 /// </summary>
 public sealed class CameraActor : DeviceActor
 {
     private readonly Func<ICamera> _open;
     private readonly TimeSpan _maxAge;
+    private readonly LatestValue<ICamera>? _published;
     private ICamera? _camera;
 
-    public static Props Props(string name, string target, Func<ICamera> open, IActorRef listener, TimeSpan pollInterval, TimeSpan maxAge) =>
-        Akka.Actor.Props.Create(() => new CameraActor(name, target, open, listener, pollInterval, maxAge)).WithDispatcher(Dispatcher);
+    public static Props Props(string name, string target, Func<ICamera> open, IActorRef listener, TimeSpan pollInterval, TimeSpan maxAge,
+        LatestValue<ICamera>? published = null) =>
+        Akka.Actor.Props.Create(() => new CameraActor(name, target, open, listener, pollInterval, maxAge, published)).WithDispatcher(Dispatcher);
 
-    public CameraActor(string name, string target, Func<ICamera> open, IActorRef listener, TimeSpan pollInterval, TimeSpan maxAge)
+    public CameraActor(string name, string target, Func<ICamera> open, IActorRef listener, TimeSpan pollInterval, TimeSpan maxAge,
+        LatestValue<ICamera>? published = null)
         : base(name, target, listener, pollInterval)
     {
         _open = open;
         _maxAge = maxAge;
+        _published = published;
     }
 
     protected override void Open()
@@ -39,6 +46,7 @@ public sealed class CameraActor : DeviceActor
             camera.Connect();
             camera.AsyncRead(_maxAge + TimeSpan.FromSeconds(2)); // the first frame proves it works
             _camera = camera;
+            _published?.Publish(camera);
         }
         catch
         {
@@ -69,6 +77,7 @@ public sealed class CameraActor : DeviceActor
 
     protected override void Close()
     {
+        _published?.Clear();
         _camera?.Dispose();
         _camera = null;
     }

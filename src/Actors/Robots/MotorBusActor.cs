@@ -12,24 +12,28 @@ namespace RobotActors.Actors.Robots;
 /// The sole owner of one motor bus (one serial port): every read and write of that port goes through
 /// this actor, one at a time. Connecting opens the arm, checks the motors and re-applies the
 /// calibration; every goal passes the safety step; a vanished port or a dead servo fails the actor, and
-/// its supervisor reconnects with backoff. While idle it reads present positions every poll interval.
+/// its supervisor reconnects with backoff. While idle it reads present positions every poll interval. Every reading
+/// (and the joint limits of the calibration it applied) goes into the robot's <see cref="RobotReadings"/>, where the
+/// control loop takes it without a message; the loop's goals arrive as <see cref="DriveGoals"/>.
 /// </summary>
 public sealed class MotorBusActor : DeviceActor
 {
     private readonly ArmConfig _config;
     private readonly double? _maxStepPerTick;
+    private readonly RobotReadings? _readings;
     private Arm? _arm;
     private SafetyStep? _safety;
     private LatestPositions? _latest;
 
-    public static Props Props(string name, ArmConfig config, double? maxStepPerTick, IActorRef listener, DeviceSettings device) =>
-        Akka.Actor.Props.Create(() => new MotorBusActor(name, config, maxStepPerTick, listener, device)).WithDispatcher(Dispatcher);
+    public static Props Props(string name, ArmConfig config, double? maxStepPerTick, IActorRef listener, DeviceSettings device, RobotReadings? readings = null) =>
+        Akka.Actor.Props.Create(() => new MotorBusActor(name, config, maxStepPerTick, listener, device, readings)).WithDispatcher(Dispatcher);
 
-    public MotorBusActor(string name, ArmConfig config, double? maxStepPerTick, IActorRef listener, DeviceSettings device)
+    public MotorBusActor(string name, ArmConfig config, double? maxStepPerTick, IActorRef listener, DeviceSettings device, RobotReadings? readings = null)
         : base(name, config.Port, listener, device.PollInterval)
     {
         _config = config;
         _maxStepPerTick = maxStepPerTick;
+        _readings = readings;
     }
 
     protected override void Open()
@@ -42,6 +46,7 @@ public sealed class MotorBusActor : DeviceActor
             _arm = arm;
             ReadPositions();
             _safety.Seed(_latest!.Positions);
+            _readings?.JointLimits.Publish(_safety.Limits.Joints);
         }
         catch
         {
@@ -87,6 +92,7 @@ public sealed class MotorBusActor : DeviceActor
             var sent = _arm!.SendAction(outcome.Action);
             return new GoalsSent(sent, outcome.NonFinite, outcome.LimitClamps, outcome.StepClamps);
         }));
+        Receive<DriveGoals>(Drive);
         Receive<GetRobotStatus>(_ => Sender.Tell(Report(DeviceState.Ready, null)));
     }
 
@@ -94,6 +100,32 @@ public sealed class MotorBusActor : DeviceActor
     {
         var positions = _arm!.Bus.SyncRead("Present_Position", numRetry: _config.NumReadRetries);
         _latest = new LatestPositions(positions.ToDictionary(kv => kv.Key + ".pos", kv => kv.Value), DateTimeOffset.UtcNow);
+        _readings?.Positions.Publish(_latest.Positions);
+    }
+
+    /// <summary>
+    /// A control tick's goals: through this actor's own safety step (the joint limits of the calibration it applied, the
+    /// robot's max-step-per-tick) and the arm's max_relative_target, then one sync-write; the positions read right after
+    /// are the loop's next observation. Nobody waits for an answer; an I/O failure fails the actor as any other.
+    /// </summary>
+    private void Drive(DriveGoals goals)
+    {
+        if (System.Diagnostics.Stopwatch.GetElapsedTime(goals.IssuedAt) > goals.MaxAge)
+        {
+            _readings?.CountDropped();
+            return;
+        }
+        try
+        {
+            var outcome = _safety!.Apply(goals.Action);
+            if (outcome.Action.Count > 0) _arm!.SendAction(outcome.Action);
+            _readings?.CountWritten();
+            ReadPositions();
+        }
+        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or MotorErrorException)
+        {
+            Log.Warning("{0}: the control loop's goals were not written: {1}", Name, ex.Message);
+        }
     }
 
     /// <summary>
@@ -134,6 +166,7 @@ public sealed class MotorBusActor : DeviceActor
     /// <summary>Switches torque off when the port is still there; a pulled cable has nothing left to switch.</summary>
     protected override void Close()
     {
+        _readings?.Positions.Clear();
         _arm?.Dispose();
         _arm = null;
     }

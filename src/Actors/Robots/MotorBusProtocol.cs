@@ -21,3 +21,11 @@ public sealed class GetLatestPositions
 }
 
 public sealed record LatestPositions(IReadOnlyDictionary<string, double> Positions, DateTimeOffset ReadAt);
+
+/// <summary>
+/// The control loop's goals of one tick ({"shoulder_pan.pos": value, ...}), told, never asked: the bus actor passes
+/// them through its safety step and sync-writes them, then reads the positions back into the robot's
+/// <see cref="RobotReadings"/>. Goals that waited longer than <paramref name="MaxAge"/> in a mailbox are dropped, not
+/// written late (the loop has newer ones by then). <paramref name="IssuedAt"/> is a <see cref="System.Diagnostics.Stopwatch"/> timestamp.
+/// </summary>
+public sealed record DriveGoals(IReadOnlyDictionary<string, double> Action, long IssuedAt, TimeSpan MaxAge);

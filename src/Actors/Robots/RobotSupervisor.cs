@@ -38,6 +38,7 @@ public sealed class RobotSupervisor : ReceiveActor
     private readonly SessionSettings _sessionSettings;
     private readonly TransitionSettings _transitions;
     private readonly RobotActorsSettings _settings;
+    private readonly RobotReadings _readings = new();
     private IActorRef _session = ActorRefs.Nobody;
     private IActorRef _control = ActorRefs.Nobody;
 
@@ -66,6 +67,12 @@ public sealed class RobotSupervisor : ReceiveActor
         Receive<SetTorque>(m => ToDevice(MotorsDevice, m));
         Receive<WriteMotors>(m => ToDevice(MotorsDevice, m));
         Receive<SendGoals>(m => ToDevice(MotorsDevice, m));
+        // The control loop's goals go to the bus only while it is Ready; otherwise they are dropped (the loop sees the
+        // readings go stale and holds), never queued for a bus that is reconnecting.
+        Receive<DriveGoals>(m =>
+        {
+            if (_devices.GetValueOrDefault(MotorsDevice)?.State == DeviceState.Ready) _children[MotorsDevice].Tell(m);
+        });
         Receive<GetLatestPositions>(m => ToDevice(MotorsDevice, m));
         Receive<GetLatestTeleop>(m => ToDevice(TeleopDevice, m));
         Receive<GetLatestFrame>(m => ToDevice(CameraDevice(m.Camera), m));
@@ -76,7 +83,7 @@ public sealed class RobotSupervisor : ReceiveActor
         _session = Context.ActorOf(SessionActor.Supervised(_robot.Id, _sessionSettings,
             TransitionFeeder.Props(SessionActor.PersistenceIdFor(_robot.Id), _transitions)), SessionActor.Name);
         // The control loop fails alone: restarted, it finds the session still running in the journal and goes on.
-        _control = Context.ActorOf(ControlLoopActor.Props(_robot, _settings, _session), ControlLoopActor.Name);
+        _control = Context.ActorOf(ControlLoopActor.Props(_robot, _settings, _session, _readings), ControlLoopActor.Name);
 
         // Simulated arms keep their calibration with the node's data; real ones default to LeRobot's folder.
         var simulatedCalibration = _robot.CalibrationDir ?? Path.Combine(_dataPath, "calibration");
@@ -88,7 +95,7 @@ public sealed class RobotSupervisor : ReceiveActor
             Type = _robot.Type, Port = port, Id = _robot.Id, CalibrationDir = calibrationDir,
             MaxRelativeTarget = _robot.MaxRelativeTarget,
         };
-        _children[MotorsDevice] = StartDevice(MotorsDevice, port, MotorBusActor.Props(MotorsDevice, arm, _robot.MaxStepPerTick, Self, _device));
+        _children[MotorsDevice] = StartDevice(MotorsDevice, port, MotorBusActor.Props(MotorsDevice, arm, _robot.MaxStepPerTick, Self, _device, _readings));
 
         if (_robot.Teleop is { IsScripted: true } && workcell is not null)
         {
@@ -101,7 +108,7 @@ public sealed class RobotSupervisor : ReceiveActor
             var teleopPort = simulatedLeader ? Simulate(teleop.Id, teleop.Type, simulatedCalibration) : teleop.Port;
             var leaderCalibration = simulatedLeader ? simulatedCalibration : _robot.CalibrationDir;
             _children[TeleopDevice] = StartDevice(TeleopDevice, teleopPort,
-                TeleopActor.Props(TeleopDevice, teleopPort, () => OpenTeleoperator(teleop, teleopPort, leaderCalibration), Self, _device.PollInterval));
+                TeleopActor.Props(TeleopDevice, teleopPort, () => OpenTeleoperator(teleop, teleopPort, leaderCalibration), Self, _device.PollInterval, _readings));
         }
 
         foreach (var camera in _robot.Cameras ?? [])
@@ -111,7 +118,8 @@ public sealed class RobotSupervisor : ReceiveActor
             _children[name] = StartDevice(name, target,
                 CameraActor.Props(name, target, () => workcell is null ? OpenCamera(camera)
                     // A simulated robot's cameras are rendered from its workcell, whatever their type.
-                    : workcell.Camera(camera.Name, camera.Width ?? 640, camera.Height ?? 480, camera.Fps), Self, _device.PollInterval, _device.CameraMaxAge));
+                    : workcell.Camera(camera.Name, camera.Width ?? 640, camera.Height ?? 480, camera.Fps), Self, _device.PollInterval, _device.CameraMaxAge,
+                    _readings.Camera(camera.Name)));
         }
     }
 

@@ -18,13 +18,15 @@ public sealed class GetLatestTeleop
 /// <summary>
 /// Owns one teleoperator (leader arm, gamepad, keyboard) and keeps its latest action and events, read
 /// every poll interval, so the control loop takes them without waiting on the device. A press of
-/// success, failure or re-record between two control ticks is never lost: it stays latched until read.
+/// success, failure or re-record between two control ticks is never lost: it stays latched until read. Each poll
+/// is also published in the robot's <see cref="RobotReadings"/> (presses latched there for the control loop alone).
 /// </summary>
 public sealed class TeleopActor : DeviceActor
 {
     private static readonly TeleopEvent[] OneShot = [TeleopEvent.Success, TeleopEvent.Failure, TeleopEvent.RerecordEpisode, TeleopEvent.TerminateEpisode];
 
     private readonly Func<ITeleoperator> _open;
+    private readonly RobotReadings? _readings;
     private readonly Dictionary<TeleopEvent, bool> _events = new();
     private ITeleoperator? _teleop;
     private Dictionary<string, double> _action = new();
@@ -32,13 +34,14 @@ public sealed class TeleopActor : DeviceActor
     private bool _gamepadSeen;
 
     /// <param name="open">Opens the teleoperator; called again on every reconnect.</param>
-    public static Props Props(string name, string target, Func<ITeleoperator> open, IActorRef listener, TimeSpan pollInterval) =>
-        Akka.Actor.Props.Create(() => new TeleopActor(name, target, open, listener, pollInterval)).WithDispatcher(Dispatcher);
+    public static Props Props(string name, string target, Func<ITeleoperator> open, IActorRef listener, TimeSpan pollInterval, RobotReadings? readings = null) =>
+        Akka.Actor.Props.Create(() => new TeleopActor(name, target, open, listener, pollInterval, readings)).WithDispatcher(Dispatcher);
 
-    public TeleopActor(string name, string target, Func<ITeleoperator> open, IActorRef listener, TimeSpan pollInterval)
+    public TeleopActor(string name, string target, Func<ITeleoperator> open, IActorRef listener, TimeSpan pollInterval, RobotReadings? readings = null)
         : base(name, target, listener, pollInterval)
     {
         _open = open;
+        _readings = readings;
     }
 
     protected override void Open()
@@ -59,9 +62,17 @@ public sealed class TeleopActor : DeviceActor
         }
         _action = _teleop!.GetAction();
         _readAt = DateTimeOffset.UtcNow;
-        if (_teleop is not IEventTeleoperator withEvents) return;
-        foreach (var (e, on) in withEvents.GetTeleopEvents())
-            _events[e] = OneShot.Contains(e) ? on || _events.GetValueOrDefault(e) : on;
+        var held = new Dictionary<TeleopEvent, bool>();
+        if (_teleop is IEventTeleoperator withEvents)
+        {
+            foreach (var (e, on) in withEvents.GetTeleopEvents())
+            {
+                _events[e] = OneShot.Contains(e) ? on || _events.GetValueOrDefault(e) : on;
+                if (!OneShot.Contains(e)) held[e] = on;
+                else if (on) _readings?.Press(e);
+            }
+        }
+        _readings?.Teleop.Publish(new TeleopReading(_teleop.ActionFeatures, new Dictionary<string, double>(_action), held));
     }
 
     protected override void Ready()
@@ -76,6 +87,7 @@ public sealed class TeleopActor : DeviceActor
 
     protected override void Close()
     {
+        _readings?.Teleop.Clear();
         _teleop?.Dispose();
         _teleop = null;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RobotActors.Devices;
 using RobotActors.Devices.Workcell.Operators;
 using RobotActors.Rl.Env;
+using RobotActors.Rl.Env.Io;
 
 namespace RobotActors.Rl.Actor;
 
@@ -36,8 +37,9 @@ public sealed class PendingWeights
 }
 
 /// <summary>Figures of the loop so far (read from any thread).</summary>
+/// <param name="HeldTicks">Ticks that acted on nothing because a reading was missing or too old (<see cref="StaleReadingException"/>): the servos kept their last safe goal.</param>
 public sealed record ActorLoopFigures(int? Episode, int Step, long PolicyVersion, long Ticks, long Overruns, long ReadFailures, long NonFiniteActions,
-    double LoopP50Ms, double LoopP99Ms);
+    double LoopP50Ms, double LoopP99Ms, long HeldTicks = 0);
 
 /// <summary>
 /// LeRobot's actor loop (rl/actor.py act_with_policy) on a <see cref="GymManipulatorEnv"/>: episode after episode,
@@ -45,7 +47,11 @@ public sealed record ActorLoopFigures(int? Episode, int Step, long PolicyVersion
 /// through the safety step to the servos, the env's clock for one period, the next observation handed to the sink.
 /// Weights are applied at a step boundary, not only at an episode's end. A policy action that is not finite is never
 /// sent: the tick holds (the neutral action) and is counted. A failed bus exchange skips the tick and the servos keep
-/// their last safe goal; <see cref="MaxConsecutiveFailures"/> in a row end the run.
+/// their last safe goal; <see cref="MaxConsecutiveFailures"/> in a row end the run. A stale reading (a robot whose
+/// devices belong to device actors: the bus unplugged or reconnecting) is a held tick instead, for as long as it lasts:
+/// nothing is written, nothing is journaled, the first fresh reading re-syncs the observation; a hold longer than
+/// <see cref="MaxHoldInEpisode"/> ends the episode as interrupted (a gap that long is no trajectory to learn from) and the
+/// next one starts once the readings are fresh again.
 /// </summary>
 public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replica, PendingWeights weights, IActorLoopSink sink,
     IReadOnlyList<string> actionNames, ScriptedOperator? scripted = null)
@@ -54,9 +60,10 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
     private readonly double[] _times = new double[TimingWindow];
     private long _timed;
     private volatile ActorLoopFigures _figures = new(null, 0, 0, 0, 0, 0, 0, 0, 0);
-    private long _ticks, _readFailures, _nonFinite, _policyErrors;
+    private long _ticks, _readFailures, _nonFinite, _policyErrors, _held;
 
     public int MaxConsecutiveFailures { get; init; } = 10;
+    public TimeSpan MaxHoldInEpisode { get; init; } = TimeSpan.FromSeconds(1);
     public int Seed { get; init; } = 1000;
 
     public ActorLoopFigures Figures => _figures;
@@ -85,21 +92,51 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
 
     private void RunEpisode(int episode, CancellationToken stop, Func<bool>? paused)
     {
-        var observation = env.Reset(Seed + episode);
+        if (ResetWhenFresh(episode, stop, paused) is not { } observation)
+        {
+            sink.EpisodeEnded(episode, EpisodeEnd.Interrupted, 0);
+            return;
+        }
         (env.Clock as RealTimeClock)?.Restart();
         var index = 0;
         var consecutive = 0;
         var watch = Stopwatch.StartNew();
+        Stopwatch? holding = null;
+        float[]? lastAction = null;
         while (true)
         {
             // Before the first step nothing is lost by ending here. After it, a stop or pause is taken at the end of a
             // tick (below), so that the episode's last step goes out truncated with its s' and becomes a transition;
             // one asked for between that check and this one costs at most one more tick. After a failed bus exchange it
-            // ends here: the last step went out untruncated and stays unpaired at the learner.
-            if ((index == 0 || consecutive > 0) && Cut(stop, paused))
+            // ends here, and so while the readings are stale: the last step went out untruncated and stays unpaired at the learner.
+            if ((index == 0 || consecutive > 0 || holding is not null) && Cut(stop, paused))
             {
                 sink.EpisodeEnded(episode, EpisodeEnd.Interrupted, index);
                 return;
+            }
+            if (holding is not null)
+            {
+                // Nothing is chosen or written while the readings are stale; the first fresh one becomes the observation.
+                if (holding.Elapsed > MaxHoldInEpisode)
+                {
+                    sink.Warn($"the readings stayed stale for {holding.Elapsed.TotalSeconds:F1} s; episode {episode} ends as interrupted after {index} steps");
+                    sink.EpisodeEnded(episode, EpisodeEnd.Interrupted, index);
+                    return;
+                }
+                try
+                {
+                    env.Pipeline.Hold(lastAction ?? new float[actionNames.Count]);
+                    env.Clock.Tick(env.Period);
+                    observation = env.Pipeline.Observe().Next;
+                    holding = null;
+                }
+                catch (StaleReadingException)
+                {
+                }
+                _held++;
+                _ticks++;
+                Publish(episode, index);
+                continue;
             }
             ApplyWeights(episode, index);
             var tick = DateTimeOffset.UtcNow;
@@ -138,6 +175,15 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
                 Time((work + (watch.Elapsed - start)).TotalMilliseconds);
                 consecutive = 0;
             }
+            catch (StaleReadingException e)
+            {
+                if (_held == 0 || _held % 100 == 0) sink.Warn($"{e.Message}; the arm holds its last safe goal ({_held + 1} held ticks so far)");
+                holding = Stopwatch.StartNew();
+                _held++;
+                _ticks++;
+                Publish(episode, index);
+                continue;
+            }
             catch (MotorBusCommunicationException) when (++consecutive < MaxConsecutiveFailures)
             {
                 _readFailures++;
@@ -152,6 +198,7 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
             sink.Step(episode, index, step, replica.Version, tick);
             index++;
             observation = step.Next;
+            lastAction = step.Action;
             Publish(episode, index);
             if (step.EpisodeOver)
             {
@@ -162,6 +209,29 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
     }
 
     private static bool Cut(CancellationToken stop, Func<bool>? paused) => stop.IsCancellationRequested || paused?.Invoke() == true;
+
+    /// <summary>The episode's reset, tried again each control period while the readings are stale; null when stopped or paused first.</summary>
+    private EnvObservation? ResetWhenFresh(int episode, CancellationToken stop, Func<bool>? paused)
+    {
+        var warned = false;
+        while (!stop.IsCancellationRequested && paused?.Invoke() != true)
+        {
+            try
+            {
+                return env.Reset(Seed + episode);
+            }
+            catch (StaleReadingException e)
+            {
+                if (!warned) sink.Warn($"episode {episode} waits for fresh readings to reset: {e.Message}");
+                warned = true;
+                _held++;
+                _ticks++;
+                Publish(episode, 0);
+                Thread.Sleep(env.Period);
+            }
+        }
+        return null;
+    }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
@@ -194,10 +264,10 @@ public sealed class HilSerlActorLoop(GymManipulatorEnv env, PolicyReplica replic
 
     private void Publish(int episode, int index)
     {
-        if (index % 10 != 1 && index > 1) { _figures = _figures with { Episode = episode, Step = index, Ticks = _ticks }; return; }
+        if (index % 10 != 1 && index > 1) { _figures = _figures with { Episode = episode, Step = index, Ticks = _ticks, HeldTicks = _held }; return; }
         var n = (int)Math.Min(_timed, TimingWindow);
         var sorted = _times.Take(n).Order().ToArray();
         double Pct(double p) => n == 0 ? 0 : sorted[Math.Min(n - 1, (int)(p * n))];
-        _figures = new ActorLoopFigures(episode, index, replica.Version, _ticks, (env.Clock as RealTimeClock)?.Overruns ?? 0, _readFailures, _nonFinite, Pct(0.5), Pct(0.99));
+        _figures = new ActorLoopFigures(episode, index, replica.Version, _ticks, (env.Clock as RealTimeClock)?.Overruns ?? 0, _readFailures, _nonFinite, Pct(0.5), Pct(0.99), _held);
     }
 }

@@ -46,7 +46,7 @@ public sealed class RobotEnvironment : IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly string? _calibrationDir;
 
-    private RobotEnvironment(HilSerlRobotEnvConfig config, Arm arm, Workcell? workcell, IReadOnlyDictionary<string, ICamera> cameras,
+    private RobotEnvironment(HilSerlRobotEnvConfig config, Arm? arm, Workcell? workcell, IReadOnlyDictionary<string, ICamera> cameras,
         ITeleoperator teleop, ControlPipeline pipeline, GymManipulatorEnv env, string? calibrationDir)
     {
         Config = config;
@@ -60,7 +60,8 @@ public sealed class RobotEnvironment : IDisposable
     }
 
     public HilSerlRobotEnvConfig Config { get; }
-    public Arm Arm { get; }
+    /// <summary>The arm this environment opened itself; null when it runs on an arm somebody else owns (<see cref="OpenOn"/>).</summary>
+    public Arm? Arm { get; }
     public Workcell? Workcell { get; }
     public bool IsSim => Workcell is not null;
     public IReadOnlyDictionary<string, ICamera> Cameras { get; }
@@ -91,6 +92,23 @@ public sealed class RobotEnvironment : IDisposable
         var robot = config.Robot ?? throw new LeRobotConfigException($"{options.ConfigFile ?? "config"}: env.robot is required: the arm (type, port) and its cameras.");
         Preflight(config, robot, options);
         return robot.IsSim ? OpenSim(config, robot, options) : OpenReal(config, robot, options);
+    }
+
+    /// <summary>
+    /// The environment of a real arm whose devices belong to somebody else (a robot node's device actors): it reads and
+    /// writes through <paramref name="io"/> and waits for each control period in real time. The config's robot section
+    /// names nothing to open; <paramref name="teleop"/> is the operator the action processor reads (the robot's own
+    /// teleoperator, or an idle one that a console's intervention and episode buttons wrap).
+    /// </summary>
+    public static RobotEnvironment OpenOn(HilSerlRobotEnvConfig config, IRobotIo io, ITeleoperator teleop, RobotEnvironmentOptions options)
+    {
+        if (config.Teleop?.Type == "scripted")
+            throw new LeRobotConfigException($"{options.ConfigFile ?? "config"}: env.teleop.type \"scripted\" is the simulated operator; it needs a simulated robot (port \"sim\").");
+        if (config.Processor.InverseKinematics is { } ik)
+            GymManipulatorProcessors.ResolvePath(ik.UrdfPath, options.ConfigFile, "env.processor.inverse_kinematics.urdf_path");
+        if (config.Processor.RewardClassifier?.PretrainedPath is { } classifier)
+            GymManipulatorProcessors.ResolvePath(classifier, options.ConfigFile, "env.processor.reward_classifier.pretrained_path");
+        return Build(config, options with { UseEnvReward = false }, null, null, new Dictionary<string, ICamera>(), teleop, io, new RealTimeClock(), null, null, []);
     }
 
     /// <summary>The files and camera settings a config names are checked before any device is opened or moved.</summary>
@@ -178,18 +196,18 @@ public sealed class RobotEnvironment : IDisposable
         }
     }
 
-    private static RobotEnvironment Build(HilSerlRobotEnvConfig config, RobotEnvironmentOptions options, Arm arm, Workcell? workcell,
+    private static RobotEnvironment Build(HilSerlRobotEnvConfig config, RobotEnvironmentOptions options, Arm? arm, Workcell? workcell,
         Dictionary<string, ICamera> cameras, ITeleoperator teleop, IRobotIo io, IControlClock clock, IEpisodeWorld? world, string? calibrationDir,
         List<IDisposable> owned)
     {
         ITeleoperator stepTeleop = options.OperatorAlwaysInControl ? new TeleoperatorInControl(teleop) : teleop;
         if (options.WrapTeleoperator is { } wrap) stepTeleop = wrap(stepTeleop);
         var (envProcessor, actionProcessor) = GymManipulatorProcessors.Make(config, stepTeleop, io.MotorNames, options.Device, options.ConfigFile);
-        var safety = new SafetyStep(new SafetyLimits { Joints = arm.JointLimits(), MaxStepPerTick = options.MaxStepPerTick });
+        var safety = new SafetyStep(new SafetyLimits { Joints = io.JointLimits, MaxStepPerTick = options.MaxStepPerTick });
         var pipeline = new ControlPipeline(io, envProcessor, actionProcessor, safety, options.UseEnvReward);
         var environment = new RobotEnvironment(config, arm, workcell, cameras, teleop, pipeline, new GymManipulatorEnv(pipeline, clock, config, world), calibrationDir);
         environment._owned.AddRange(owned);
-        if (teleop is not IdleTeleoperator) environment._owned.Add(teleop);
+        if (teleop is not IdleTeleoperator && arm is not null) environment._owned.Add(teleop);
         environment.ObservationFeatures(); // crop boxes and a reward classifier checked against the cameras before anything moves
         return environment;
     }

@@ -84,8 +84,9 @@ public sealed class SessionCommand : IGatewayCommand
         if (!s.Active) return head + $"; no session running ({s.EpisodesFinished} episodes in its last session)";
         return head + string.Format(inv,
             "; session {0} ({1}), episode {2} step {3}; last 20 episodes: success {4:P0}, intervention {5:P0}; policy v{6}; " +
-            "loop p50 {7:F2} ms p99 {8:F2} ms, {9} of {10} ticks late; {11} steps durable, {12} acknowledged to the loop{13}",
+            "loop p50 {7:F2} ms p99 {8:F2} ms, {9} of {10} ticks late{14}; {11} steps durable, {12} acknowledged to the loop{13}",
             s.Session, s.Task, s.OpenEpisode?.ToString(inv) ?? "-", c.Step, s.SuccessRate, s.InterventionRate, c.PolicyVersion,
-            c.LoopP50Ms, c.LoopP99Ms, c.Overruns, c.Ticks, s.DurableSteps, c.AcknowledgedSteps, c.OperatorIntervening ? "; the operator has the arm" : "");
+            c.LoopP50Ms, c.LoopP99Ms, c.Overruns, c.Ticks, s.DurableSteps, c.AcknowledgedSteps, c.OperatorIntervening ? "; the operator has the arm" : "",
+            c.HeldTicks > 0 ? string.Format(inv, ", {0} held on stale readings", c.HeldTicks) : "");
     }
 }

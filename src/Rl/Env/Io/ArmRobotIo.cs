@@ -18,6 +18,7 @@ public sealed class ArmRobotIo(Arm arm, IReadOnlyDictionary<string, ICamera> cam
     public IReadOnlyDictionary<string, (int Height, int Width)> Cameras { get; } = cameras.ToDictionary(kv => kv.Key, kv => (kv.Value.Height, kv.Value.Width));
     /// <summary>Width of observation.environment_state (0: none).</summary>
     public int EnvironmentStateWidth { get; } = environmentState?.Invoke().Length ?? 0;
+    public IReadOnlyDictionary<string, (double Min, double Max)> JointLimits => Arm.JointLimits();
 
     /// <summary>The bus first, then the cameras, then the task: a simulated workcell runs its booked physics on the first bus read.</summary>
     public RobotReading Read(bool withCurrents)

@@ -28,8 +28,9 @@ public sealed class RobotReading
 /// <summary>
 /// What the control pipeline needs from a robot, and nothing more: read the latest values, write goals.
 /// The CLI implements it on an <see cref="Devices.Robots.Arm"/> and cameras (<see cref="ArmRobotIo"/>);
-/// the control-loop actor implements it on the latest readings its device actors sent, and turns
-/// <see cref="WriteGoals"/> into a message. Neither call may wait for a device to become ready.
+/// the control-loop actor of a real arm implements it on the latest readings its device actors publish, and turns
+/// <see cref="WriteGoals"/> into a message to the bus actor. Neither call may wait for a device to become ready:
+/// a reading that is missing or too old is a <see cref="StaleReadingException"/>.
 /// </summary>
 public interface IRobotIo
 {
@@ -38,6 +39,9 @@ public interface IRobotIo
 
     /// <summary>Camera name → the frame size it is configured for.</summary>
     IReadOnlyDictionary<string, (int Height, int Width)> Cameras { get; }
+
+    /// <summary>"shoulder_pan.pos" → (min, max) in the readings' units, from the arm's calibrated ranges: the safety step's joint limits.</summary>
+    IReadOnlyDictionary<string, (double Min, double Max)> JointLimits { get; }
 
     RobotReading Read(bool withCurrents);
 
