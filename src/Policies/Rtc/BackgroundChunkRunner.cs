@@ -95,6 +95,9 @@ public sealed class BackgroundChunkRunner : IDisposable
     public bool Guided { get; }
     public int ObservationSteps { get; }
 
+    /// <summary>A chunk (or a failure) has come back and is merged at the start of the next tick.</summary>
+    public bool ChunkArrived => Volatile.Read(ref _result) is not null;
+
     /// <summary>Actions queued now.</summary>
     public int Queued => _queue.Count;
 
