@@ -11,7 +11,8 @@ namespace RobotActors.Host.Commands;
 /// `robotactors rollout` (lerobot-rollout): a pretrained policy drives a robot (real, or the sim with --robot.port=sim
 /// or a gym_manipulator --config_path) at --fps for --duration, through the same control step as record and eval
 /// (observation → processors → policy → action processor → safety → bus goal). --strategy.type base runs once,
-/// episodic runs episodes with a reset between; --inference.type sync runs the policy here, and --policy.remote
+/// episodic runs episodes with a reset between; --inference.type sync runs the policy in the control tick, rtc computes
+/// the next chunk on a background thread and joins it with Real-Time Chunking (RtcRolloutPolicy), and --policy.remote
 /// host:port asks a policy node of the cluster for chunks (async inference) and holds the arm when none is left.
 /// </summary>
 public static class RolloutCommand
