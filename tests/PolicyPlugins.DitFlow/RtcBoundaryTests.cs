@@ -82,15 +82,18 @@ public class RtcBoundaryTests(ITestOutputHelper log)
     /// <summary>A small dit_flow trained on the offset ramps, RTC on with execution_horizon = chunk_size - n_action_steps.</summary>
     internal static (PreTrainedPolicy Policy, double FirstLoss, double LastLoss) TrainOffsetRampPolicy()
     {
-        var config = DitFlowPlugin.Config(new Dictionary<string, PolicyFeature> { [PolicyKeys.ObservationState] = new(FeatureType.State, [1]) }, 1,
-            ("hidden_dim", "32"), ("num_layers", "2"), ("num_heads", "2"), ("chunk_size", $"{Chunk}"), ("n_action_steps", $"{ActionSteps}"),
-            ("dropout", "0"), ("optimizer_lr", "3e-3"), ("num_inference_steps", "10"),
-            ("rtc_config.enabled", "true"), ("rtc_config.execution_horizon", $"{Chunk - ActionSteps}"));
+        var config = OffsetRampConfig();
         torch.manual_seed(0);
         var trained = DitFlowPlugin.Make(config);
         var (first, last) = Training.Run(trained, r => OffsetRampBatch(r, 64), steps: 500, seed: 2);
         return (trained, first, last);
     }
+
+    internal static PreTrainedConfig OffsetRampConfig() =>
+        DitFlowPlugin.Config(new Dictionary<string, PolicyFeature> { [PolicyKeys.ObservationState] = new(FeatureType.State, [1]) }, 1,
+            ("hidden_dim", "32"), ("num_layers", "2"), ("num_heads", "2"), ("chunk_size", $"{Chunk}"), ("n_action_steps", $"{ActionSteps}"),
+            ("dropout", "0"), ("optimizer_lr", "3e-3"), ("num_inference_steps", "10"),
+            ("rtc_config.enabled", "true"), ("rtc_config.execution_horizon", $"{Chunk - ActionSteps}"));
 
     [Fact]
     public void With_rtc_successive_chunks_join_within_the_policys_own_step_to_step_motion_and_without_it_they_jump()

@@ -86,8 +86,9 @@ public sealed class BackgroundChunkRunner : IDisposable
         QueueThreshold = queueThreshold;
         Guided = guided;
         ObservationSteps = observationSteps;
-        // Below the control thread: a chunk may take many ticks, a tick must not wait for it.
-        _thread = new Thread(InferenceLoop) { IsBackground = true, Name = "rtc-inference", Priority = ThreadPriority.BelowNormal };
+        // Normal priority: on Linux a lowered one is a higher nice value, which loses to every other process on a loaded
+        // machine, not just to the control thread, and the chunks come late (the control thread runs above it anyway).
+        _thread = new Thread(InferenceLoop) { IsBackground = true, Name = "rtc-inference" };
         _thread.Start();
     }
 
