@@ -17,14 +17,14 @@ namespace RobotActors.Plugins.DitFlow.Tests;
 /// </summary>
 public class RtcBoundaryTests(ITestOutputHelper log)
 {
-    private const int Chunk = 8;
-    private const int ActionSteps = 4;
+    internal const int Chunk = 8;
+    internal const int ActionSteps = 4;
     private const int Delay = 1;
-    private const float PhaseStep = 1f / 16;
-    private const float Slope = 4;          // action units per unit of phase: 0.25 per step
+    internal const float PhaseStep = 1f / 16;
+    internal const float Slope = 4;          // action units per unit of phase: 0.25 per step
     private const float OffsetRange = 0.5f; // demonstrations are offset by U(-0.5, 0.5)
 
-    private static Dictionary<string, Tensor> OffsetRampBatch(Random random, int batch)
+    internal static Dictionary<string, Tensor> OffsetRampBatch(Random random, int batch)
     {
         var phase = Training.Uniform(random, [batch, 1], 0, 1.4);
         var offset = Training.Uniform(random, [batch, 1, 1], -OffsetRange, OffsetRange);
@@ -79,16 +79,27 @@ public class RtcBoundaryTests(ITestOutputHelper log)
         return new Rollout(jumps, ownSteps);
     }
 
-    [Fact]
-    public void With_rtc_successive_chunks_join_within_the_policys_own_step_to_step_motion_and_without_it_they_jump()
+    /// <summary>A small dit_flow trained on the offset ramps, RTC on with execution_horizon = chunk_size - n_action_steps.</summary>
+    internal static (PreTrainedPolicy Policy, double FirstLoss, double LastLoss) TrainOffsetRampPolicy()
     {
-        var config = DitFlowPlugin.Config(new Dictionary<string, PolicyFeature> { [PolicyKeys.ObservationState] = new(FeatureType.State, [1]) }, 1,
+        var config = OffsetRampConfig();
+        torch.manual_seed(0);
+        var trained = DitFlowPlugin.Make(config);
+        var (first, last) = Training.Run(trained, r => OffsetRampBatch(r, 64), steps: 500, seed: 2);
+        return (trained, first, last);
+    }
+
+    internal static PreTrainedConfig OffsetRampConfig() =>
+        DitFlowPlugin.Config(new Dictionary<string, PolicyFeature> { [PolicyKeys.ObservationState] = new(FeatureType.State, [1]) }, 1,
             ("hidden_dim", "32"), ("num_layers", "2"), ("num_heads", "2"), ("chunk_size", $"{Chunk}"), ("n_action_steps", $"{ActionSteps}"),
             ("dropout", "0"), ("optimizer_lr", "3e-3"), ("num_inference_steps", "10"),
             ("rtc_config.enabled", "true"), ("rtc_config.execution_horizon", $"{Chunk - ActionSteps}"));
-        torch.manual_seed(0);
-        using var trained = DitFlowPlugin.Make(config);
-        var (first, last) = Training.Run(trained, r => OffsetRampBatch(r, 64), steps: 500, seed: 2);
+
+    [Fact]
+    public void With_rtc_successive_chunks_join_within_the_policys_own_step_to_step_motion_and_without_it_they_jump()
+    {
+        var (trained, first, last) = TrainOffsetRampPolicy();
+        using var _ = trained;
         var policy = (IRealTimeChunkingPolicy)trained;
 
         var without = Run(policy, rtc: false, episodes: 8);

@@ -11,7 +11,8 @@ namespace RobotActors.Host.Commands;
 /// `robotactors rollout` (lerobot-rollout): a pretrained policy drives a robot (real, or the sim with --robot.port=sim
 /// or a gym_manipulator --config_path) at --fps for --duration, through the same control step as record and eval
 /// (observation → processors → policy → action processor → safety → bus goal). --strategy.type base runs once,
-/// episodic runs episodes with a reset between; --inference.type sync runs the policy here, and --policy.remote
+/// episodic runs episodes with a reset between; --inference.type sync runs the policy in the control tick, rtc computes
+/// the next chunk on a background thread and joins it with Real-Time Chunking (RtcRolloutPolicy), and --policy.remote
 /// host:port asks a policy node of the cluster for chunks (async inference) and holds the arm when none is left.
 /// </summary>
 public static class RolloutCommand
@@ -20,7 +21,8 @@ public static class RolloutCommand
     [
         "config_path", "policy.path", "policy.remote", "fps", "duration", "task", "seed", "strategy.type", "strategy.num_episodes",
         "strategy.episode_time_s", "strategy.reset_to_initial_position", "inference.type", "inference.chunk_size_threshold",
-        "inference.actions_per_chunk", "cluster.hostname", "verbose", "display_data", "play_sounds", "device",
+        "inference.actions_per_chunk", "inference.queue_threshold", "inference.torch_threads", "inference.rtc.enabled",
+        "inference.rtc.execution_horizon", "inference.rtc.max_guidance_weight", "inference.rtc.prefix_attention_schedule", "cluster.hostname", "plugins", "verbose", "display_data", "play_sounds", "device",
     ];
 
     public static Command Create()
@@ -43,13 +45,20 @@ public static class RolloutCommand
             new Option<int?>("--strategy.num_episodes") { Description = "episodic: how many episodes (until --duration)." },
             new Option<double?>("--strategy.episode_time_s") { Description = "episodic: longest episode (the config's control_time_s, or 60)." },
             new Option<bool?>("--strategy.reset_to_initial_position") { Description = "episodic: move back to where the rollout started between episodes (true)." },
-            new Option<string?>("--inference.type") { Description = "sync or rtc (Real-Time Chunking; needs a policy that supports it) (sync)." },
+            new Option<string?>("--inference.type") { Description = "sync (the policy runs in the control tick) or rtc (Real-Time Chunking: the next chunk is computed on a background thread while the queued actions execute, and joined to them; needs a policy that supports it) (sync)." },
+            new Option<int?>("--inference.queue_threshold") { Description = "rtc: start the next chunk when this many actions are left (the policy's rtc_config.execution_horizon)." },
+            new Option<int?>("--inference.rtc.execution_horizon") { Description = "rtc: steps of the new chunk pulled toward the old one's leftover (the policy's rtc_config)." },
+            new Option<double?>("--inference.rtc.max_guidance_weight") { Description = "rtc: the guidance weight's bound (the policy's rtc_config)." },
+            new Option<string?>("--inference.rtc.prefix_attention_schedule") { Description = "rtc: ZEROS, ONES, LINEAR or EXP (the policy's rtc_config)." },
+            new Option<bool?>("--inference.rtc.enabled") { Description = "rtc: false computes chunks in the background the same way but without guidance, to compare (true)." },
+            new Option<int?>("--inference.torch_threads") { Description = "Torch's intra-op threads (rtc: 1, so inference leaves the control thread a core; sync: torch's default)." },
             new Option<double?>("--inference.chunk_size_threshold") { Description = "--policy.remote: ask for the next chunk when this fraction of a chunk is left (0.5)." },
             new Option<int?>("--inference.actions_per_chunk") { Description = "--policy.remote: actions of each chunk to use (all)." },
             new Option<string?>("--cluster.hostname") { Description = "--policy.remote: this machine's address the policy node can reach (127.0.0.1)." },
             new Option<int?>("--seed") { Description = "Simulated robot: episode i's scene comes from seed + i (1000)." },
         ];
         foreach (var o in documented) command.Add(o);
+        command.Add(PluginOption.Create());
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, cancel) => EnvCommandErrors.Run(() => RunAsync(DottedFlags.Parse(parse, command), cancel), parse.GetValue(CliOptions.Verbose)));
         return command;
@@ -57,6 +66,8 @@ public static class RolloutCommand
 
     private static async Task<int> RunAsync(List<KeyValuePair<string, string>> flags, CancellationToken cancel)
     {
+        // A --policy.path saved by a plugin policy (dit_flow) needs the plugin registered before its config.json is read.
+        PluginOption.Discover(DottedFlags.Get(flags, "plugins"), Console.Error);
         var path = DottedFlags.Get(flags, "policy.path");
         var remoteAddress = DottedFlags.Get(flags, "policy.remote");
         if ((path is null) == (remoteAddress is null))
@@ -87,6 +98,8 @@ public static class RolloutCommand
             if (DottedFlags.Get(flags, key) is not null) Console.Error.WriteLine($"warning: --{key} is ignored here.");
         var pretrained = path is null ? null : LoadConfig(path);
         if (inference == "rtc") CheckRtc(pretrained, path, remoteAddress);
+        else if (flags.FirstOrDefault(kv => kv.Key.StartsWith("inference.rtc.", StringComparison.Ordinal) || kv.Key == "inference.queue_threshold") is { Key: { } rtcFlag })
+            throw new ArgumentException($"--{rtcFlag} belongs to --inference.type=rtc.");
 
         var (env, configFile) = OpenEnvConfig(flags, fps, episodeTime, pretrained);
         using var environment = RobotEnvironment.Open(env, new RobotEnvironmentOptions
@@ -96,12 +109,18 @@ public static class RolloutCommand
         await using var remote = remoteAddress is null ? null
             : await RolloutRemote.ConnectAsync(remoteAddress, DottedFlags.Get(flags, "cluster.hostname") ?? "127.0.0.1", task, threshold, actionsPerChunk, env.Fps,
                 environment.ObservationFeatures(), environment.ActionNames.Count, cancel);
+        var torchThreads = DottedFlags.Int(DottedFlags.Get(flags, "inference.torch_threads"), "--inference.torch_threads") ?? (inference == "rtc" ? 1 : null);
+        if (torchThreads is < 1 or > 64) throw new ArgumentException($"--inference.torch_threads {torchThreads}: 1 to 64.");
+        if (torchThreads is { } threads) TorchSharp.torch.set_num_threads(threads);
         using IRolloutPolicy policy = remote is not null ? remote.Policy
+            : inference == "rtc" ? RtcPolicy(flags, new PretrainedEvalPolicy(path!, environment.ObservationFeatures(), environment.ActionNames.Count))
             : new SyncRolloutPolicy(new PretrainedEvalPolicy(path!, environment.ObservationFeatures(), environment.ActionNames.Count));
+        var rtcPolicy = policy as RtcRolloutPolicy;
 
         var where = environment.IsSim ? $"the simulated workcell ({environment.Workcell!.Task.Name}, seed {seed})" : $"{env.Robot!.Arm.Type} on {env.Robot.Arm.Port}";
         Console.Error.WriteLine($"Rolling out {policy.Name} on {where} at {env.Fps} fps, {(durationS > 0 ? $"for {durationS:G4} s" : "until Ctrl+C")}, " +
-            $"strategy {strategy}, inference {(remote is null ? inference : $"remote (chunk of {remote.Info.ChunkSize}, next asked at {threshold:P0} left)")}" +
+            $"strategy {strategy}, inference {(remote is not null ? $"remote (chunk of {remote.Info.ChunkSize}, next asked at {threshold:P0} left)"
+                : rtcPolicy is not null ? $"rtc in the background (next chunk started at {rtcPolicy.Runner.QueueThreshold} actions left{(rtcPolicy.Runner.Guided ? "" : ", not guided")})" : inference)}" +
             (task is null ? "." : $", task \"{task}\"."));
         var options = new RolloutOptions
         {
@@ -114,7 +133,7 @@ public static class RolloutCommand
         var report = await OnControlThread(() =>
             loop.Run(options, cancel, e => { if (options.Strategy == RolloutStrategy.Episodic) Console.Error.WriteLine($"episode {e + 1} starts"); }, progress.OnTick));
         progress.End();
-        Console.WriteLine($"rollout: {report}" + (remote is null ? "" : $" remote: {remote.Policy.Figures}"));
+        Console.WriteLine($"rollout: {report}" + (remote is null ? "" : $" remote: {remote.Policy.Figures}") + (rtcPolicy is null ? "" : $" rtc: {rtcPolicy.Figures}"));
         return ExitCodes.Ok;
     }
 
@@ -138,6 +157,46 @@ public static class RolloutCommand
         return PreTrainedConfig.Load(path);
     }
 
+    /// <summary>--inference.type=rtc with the policy here: --inference.rtc.* override its rtc_config for this run.</summary>
+    private static RtcRolloutPolicy RtcPolicy(List<KeyValuePair<string, string>> flags, PretrainedEvalPolicy loaded)
+    {
+        try
+        {
+            if (loaded.Policy is not RobotActors.Policies.Rtc.IRealTimeChunkingPolicy rtc)
+                throw new ArgumentException($"--inference.type=rtc: {loaded.Name} does not support Real-Time Chunking; run it with --inference.type=sync.");
+            var config = rtc.RtcConfig;
+            if (DottedFlags.Int(DottedFlags.Get(flags, "inference.rtc.execution_horizon"), "--inference.rtc.execution_horizon") is { } horizon)
+            {
+                if (horizon < 1 || horizon > rtc.ChunkSize)
+                    throw new ArgumentException($"--inference.rtc.execution_horizon {horizon}: 1 to the policy's chunk_size={rtc.ChunkSize} (it counts steps of one chunk).");
+                config.ExecutionHorizon = horizon;
+            }
+            if (DottedFlags.Double(DottedFlags.Get(flags, "inference.rtc.max_guidance_weight"), "--inference.rtc.max_guidance_weight") is { } weight)
+            {
+                if (!(weight > 0) || !double.IsFinite(weight)) throw new ArgumentException($"--inference.rtc.max_guidance_weight {weight}: a positive number (10).");
+                config.MaxGuidanceWeight = weight;
+            }
+            if (DottedFlags.Get(flags, "inference.rtc.prefix_attention_schedule") is { } schedule)
+            {
+                if (!RobotActors.Policies.Rtc.RtcConfig.Schedules.Contains(schedule.ToUpperInvariant()))
+                    throw new ArgumentException($"--inference.rtc.prefix_attention_schedule {schedule}: one of {string.Join(", ", RobotActors.Policies.Rtc.RtcConfig.Schedules)}.");
+                config.PrefixAttentionSchedule = schedule;
+            }
+            var guided = DottedFlags.Bool(DottedFlags.Get(flags, "inference.rtc.enabled"), "--inference.rtc.enabled") ?? true;
+            var queueThreshold = DottedFlags.Int(DottedFlags.Get(flags, "inference.queue_threshold"), "--inference.queue_threshold");
+            if (queueThreshold is { } q && (q < 1 || q > rtc.ChunkSize))
+                throw new ArgumentException($"--inference.queue_threshold {q}: 1 to the policy's chunk_size={rtc.ChunkSize} actions left when the next chunk starts.");
+            if (guided && (queueThreshold ?? config.ExecutionHorizon) < config.ExecutionHorizon)
+                Console.Error.WriteLine($"warning: --inference.queue_threshold {queueThreshold} is below execution_horizon={config.ExecutionHorizon}: the steps past the leftover are not guided.");
+            return new RtcRolloutPolicy(loaded, queueThreshold, guided);
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>RTC is guided inference of a flow-matching policy (rtc_config); a policy without it cannot run it.</summary>
     private static void CheckRtc(PreTrainedConfig? config, string? path, string? remote)
     {
@@ -146,7 +205,6 @@ public static class RolloutCommand
         if (config!.GetType().GetProperty("RtcConfig") is null)
             throw new ArgumentException($"--inference.type=rtc: the policy at {path} is {config.Type}, which does not support Real-Time Chunking (it has no rtc_config); " +
                 "RTC needs a flow-matching policy that supports it (the DiT flow plugin). Run this one with --inference.type=sync.");
-        Console.Error.WriteLine($"inference rtc: {config.Type} runs its select_action with its rtc_config as saved in {path}.");
     }
 
     /// <summary>The env: a gym_manipulator --config_path (with --env.* overrides) or lerobot-rollout's --robot.* flags.</summary>

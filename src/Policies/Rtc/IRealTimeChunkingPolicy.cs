@@ -21,6 +21,8 @@ public interface IRealTimeChunkingPolicy
     /// unexecuted actions from the step this chunk starts at, and RTC enabled, sampling is guided toward it; the
     /// first <paramref name="inferenceDelay"/> steps are the ones that execute while it is computed.
     /// </summary>
+    /// <remarks>A batch of windows, (B, n_obs_steps, ...) per key, is used as it is, without the policy's own observation
+    /// history: <see cref="BackgroundChunkRunner"/> calls it that way from its inference thread.</remarks>
     /// <param name="noise">The starting noise (B, chunk, A); drawn from the global generator when null.</param>
     Tensor PredictActionChunk(IReadOnlyDictionary<string, Tensor> batch, int inferenceDelay, Tensor? previousLeftover, Tensor? noise = null);
 }

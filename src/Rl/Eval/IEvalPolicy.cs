@@ -45,11 +45,23 @@ public sealed class PretrainedEvalPolicy : IEvalPolicy
 
     public string Name { get; }
 
+    /// <summary>The loaded policy, for runners that call it other than through select_action (background RTC).</summary>
+    public PreTrainedPolicy Policy => _policy;
+
+    /// <summary>The policy's postprocessor (null: actions are used as the policy gives them).</summary>
+    public ProcessorPipeline? Postprocessor => _post;
+
+    /// <summary>The env observation as the policy reads it: its input features, through its preprocessor; (B, ...) per key.</summary>
+    public Dictionary<string, torch.Tensor> PolicyInput(EnvObservation observation, ControlPipeline pipeline)
+    {
+        var batch = pipeline.PolicyBatch(observation).Where(kv => _inputs.Contains(kv.Key)).ToDictionary();
+        return _pre?.ProcessBatch(batch) ?? batch;
+    }
+
     public float[] Act(EnvObservation observation, ControlPipeline pipeline)
     {
         using var scope = torch.NewDisposeScope();
-        var batch = pipeline.PolicyBatch(observation).Where(kv => _inputs.Contains(kv.Key)).ToDictionary();
-        var input = _pre?.ProcessBatch(batch) ?? batch;
+        var input = PolicyInput(observation, pipeline);
         var action = _policy.SelectAction(input);
         if (_post is not null) action = _post.ProcessAction(action);
         return action.to(torch.ScalarType.Float32).reshape(-1).data<float>().ToArray();

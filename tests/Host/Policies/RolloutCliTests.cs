@@ -150,9 +150,13 @@ public sealed class RolloutCliTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("does not support Real-Time Chunking", rtc.Err);
         Assert.Contains("--inference.type=sync", rtc.Err);
 
+        var rtcFlag = await Run("rollout", "--config_path", config, $"--policy.path={act}", "--inference.rtc.execution_horizon=4");
+        Assert.Equal(2, rtcFlag.Code);
+        Assert.Contains("--inference.rtc.execution_horizon belongs to --inference.type=rtc", rtcFlag.Err);
+
         var threshold = await Run("rollout", "--config_path", config, "--policy.remote=127.0.0.1:1", "--inference.chunk_size_threshold=2");
         Assert.Equal(2, threshold.Code);
         Assert.Contains("chunk_size_threshold", threshold.Err);
-        Assert.DoesNotContain("   at ", both.Err + strategy.Err + rtc.Err + threshold.Err);
+        Assert.DoesNotContain("   at ", both.Err + strategy.Err + rtc.Err + rtcFlag.Err + threshold.Err);
     }
 }
