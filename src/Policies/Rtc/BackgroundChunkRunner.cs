@@ -147,7 +147,10 @@ public sealed class BackgroundChunkRunner : IDisposable
         return action;
     }
 
-    /// <summary>A new episode: the queue and the observation window empty, a chunk still being computed is dropped when it arrives.</summary>
+    /// <summary>
+    /// A new episode: the queue and the observation window empty. A chunk still being computed is dropped when it
+    /// arrives, and the episode's first chunk is started then (one chunk at a time on the inference thread).
+    /// </summary>
     public void Reset()
     {
         Interlocked.Increment(ref _generation);
