@@ -9,27 +9,16 @@ using RobotActors.Actors.Session;
 using RobotActors.Actors.Transitions;
 using RobotActors.Actors.Weights;
 using RobotActors.Datasets.Images;
+using RobotActors.Rl.Training;
 
 namespace RobotActors.Actors.Benchmarks;
 
 public sealed record RuntimeBenchmarkOptions(int Fps = 30, int Seconds = 10, int Cameras = 2, int ImageSize = 128, int FloodSteps = 1000,
     int WeightsMegabytes = 8, int WeightsPushes = 10);
 
-/// <summary>Percentiles of a list of milliseconds.</summary>
-public sealed record Latency(double P50, double P99, double Max, int Count)
-{
-    public static Latency Of(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0) return new Latency(double.NaN, double.NaN, double.NaN, 0);
-        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        return new Latency(At(0.5), At(0.99), sorted[^1], sorted.Length);
-    }
-}
-
 public sealed record RuntimeBenchmarkResult(
-    int Steps, long StepBytes, long JournalBytesPerStep, Latency TickToDurable, long LateSteps, Latency StepToInbox,
-    double FloodStepsPerSecond, int WeightsBytes, Latency PublishToReceive, int WeightsVersionsReceived);
+    int Steps, long StepBytes, long JournalBytesPerStep, Percentiles TickToDurable, long LateSteps, Percentiles StepToInbox,
+    double FloodStepsPerSecond, int WeightsBytes, Percentiles PublishToReceive, int WeightsVersionsReceived);
 
 /// <summary>
 /// The runtime's paths measured on two nodes of one process on loopback (a robot node and a learner node, real
@@ -92,8 +81,8 @@ public static class RuntimeBenchmark
         while (Interlocked.Read(ref inboxed) < steps) await Task.Delay(20);
         var status = await session.Ask<SessionStatus>(new GetSessionStatus(Robot), Wait);
         var journalBytes = (FileBytes(journal) - journalBefore) / steps;
-        var tickToDurable = Latency.Of(Enumerable.Range(0, steps).Select(i => (durableAt[i] - ticks[i]).TotalMilliseconds));
-        var toInbox = Latency.Of(atInbox);
+        var tickToDurable = Percentiles.Of(Enumerable.Range(0, steps).Select(i => (durableAt[i] - ticks[i]).TotalMilliseconds));
+        var toInbox = Percentiles.Of(atInbox);
 
         // 2. Flood: steps as fast as they can be sent; durable steps per second.
         progress($"{o.FloodSteps} steps as fast as they come ...");
@@ -122,7 +111,7 @@ public static class RuntimeBenchmark
             var deadline = Stopwatch.StartNew();
             while (received.LastOrDefault()?.Version != v && deadline.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(5);
         }
-        var publishToReceive = Latency.Of(received.Select(r => (r.ReceivedAt - r.PublishedAt).TotalMilliseconds));
+        var publishToReceive = Percentiles.Of(received.Select(r => (r.ReceivedAt - r.PublishedAt).TotalMilliseconds));
 
         return new RuntimeBenchmarkResult(steps, last!.ByteCount, journalBytes, tickToDurable, status.LateSteps, toInbox, floodRate,
             payload.Length, publishToReceive, received.Count);

@@ -8,18 +8,6 @@ using RobotActors.Rl.Env.Config;
 
 namespace RobotActors.Rl.Training;
 
-/// <summary>Percentiles of one measured quantity (ms unless named otherwise).</summary>
-public sealed record Percentiles(int Count, double P50, double P99, double Max)
-{
-    public static Percentiles Of(IReadOnlyCollection<double> values)
-    {
-        if (values.Count == 0) return new(0, 0, 0, 0);
-        var sorted = values.Order().ToArray();
-        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-        return new(sorted.Length, At(0.5), At(0.99), sorted[^1]);
-    }
-}
-
 /// <summary>What one real-time run measured.</summary>
 public sealed record RealTimeLoopFigures(
     double Fps, int Ticks, long Overruns, Percentiles PeriodError, Percentiles StepToBuffer, Percentiles PublishToApply,
