@@ -23,8 +23,8 @@ public sealed record LearnerLoopSnapshot(
 /// Why two threads: one update with two 128×128 cameras takes ~0.4 s here, and a queue drained only between
 /// updates kept each step out of the buffer for up to an update (step-to-buffer p99 ~1 s). The ingest thread adds
 /// a robot's transitions as they are handed over, while an update runs. There is still no add/sample race (LeRobot
-/// #2309): RlTrainer holds one lock while a transition is added and while a batch is drawn (a batch is a copy;
-/// the update's compute runs without the lock). Order is kept: transitions handed over before <see cref="Start"/>
+/// #2309): each replay buffer locks an add against the part of a sample that copies rows out of its ring, and the
+/// update trains on that copy, so its compute (and the batch's DrQ shift) runs without the lock. Order is kept: transitions handed over before <see cref="Start"/>
 /// (the journal replayed at startup) are all in before the checkpoint is restored, and the ingest thread waits for
 /// the restore before it adds anything after it, so the restored interaction step counts exactly the replay.
 /// The <see cref="Snapshot"/> is written by the training thread only (after each update, and about every 100 ms

@@ -52,7 +52,13 @@ public static class RealTimeLoopBenchmark
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         stop.CancelAfter(duration);
         var startSteps = 0L;
-        var thread = new Thread(() => loop.Run(stop.Token)) { Name = "bench-control-loop", IsBackground = true, Priority = ThreadPriority.AboveNormal };
+        Exception? loopFailed = null;
+        var thread = new Thread(() =>
+        {
+            // An exception on this thread would abort the process (e.g. a sim camera starved on a loaded machine): report it instead.
+            try { loop.Run(stop.Token); }
+            catch (Exception e) { loopFailed = e; }
+        }) { Name = "bench-control-loop", IsBackground = true, Priority = ThreadPriority.AboveNormal };
         var learnStart = TimeSpan.Zero;
         thread.Start();
         while (thread.IsAlive)
@@ -69,7 +75,11 @@ public static class RealTimeLoopBenchmark
         var rt = environment.Env.Clock as RealTimeClock
                  ?? throw new InvalidOperationException("the simulated workcell did not run in real time");
         var errors = rt.PeriodErrorsMs();
-        learner.Dispose(); // joins the training thread: the buffer has one reader again
+        learner.Dispose(); // joins the training and ingest threads: nothing touches the buffer any more
+        if (loopFailed is not null)
+            throw new InvalidOperationException($"the control loop stopped at {env.Fps} Hz after {clock.Elapsed.TotalSeconds:F0} s, so there are no figures for this rate: " +
+                                                $"{loopFailed.GetType().Name}: {loopFailed.Message}" +
+                                                (loopFailed is TimeoutException ? " (the machine is too busy for the simulated cameras at this rate; rerun on a quieter machine)" : ""));
         return new RealTimeLoopFigures(env.Fps, errors.Length, rt.Overruns, Percentiles.Of(errors), Percentiles.Of(stepToBuffer.ToArray()),
             Percentiles.Of(publishToApply.ToArray()), learningSeconds > 0 ? (end - startSteps) / learningSeconds : 0, end,
             setup.Trainer.Mixer.Online.BytesPerTransition, sink.Episodes);
