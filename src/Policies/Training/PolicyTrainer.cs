@@ -80,6 +80,7 @@ public sealed class PolicyTrainer(Action<string> report)
 
         var sampler = new FrameSampler(dataset, DeltaIndices.For(config, dataset.Features.Keys), config.SamplerDropLastFrames);
         foreach (var warning in config.Warnings()) report($"warning: {warning}");
+        if (sampler.Warning is { } dropped) report($"warning: {config.Type}: {dropped}");
         if (UnusedFeatures(config, dataset) is { Count: > 0 } unused)
             report($"note: the policy does not use these dataset features: {string.Join(", ", unused)} " +
                    $"(its input_features: {string.Join(", ", config.InputFeatures.Keys.Order(StringComparer.Ordinal))})");
