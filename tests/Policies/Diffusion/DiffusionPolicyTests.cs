@@ -107,6 +107,19 @@ public class DiffusionPolicyTests : IDisposable
     }
 
     [Fact]
+    public void An_environment_state_the_normalization_mapping_does_not_name_is_reported_as_unnormalized()
+    {
+        // LeRobot's Diffusion mapping has no ENV entry, so a cube position in metres went in raw (46% on reach_cube,
+        // 78% with ENV mapped to MIN_MAX); the trainer names such inputs. An explicit IDENTITY is a choice and not listed.
+        var config = SmallDiffusion.Config();
+        config.InputFeatures[PolicyKeys.ObservationEnvironmentState] = new(FeatureType.Env, [3]);
+        var raw = RobotActors.Policies.Training.PolicyTrainer.UnmappedInputs(config);
+        Assert.Equal([KeyValuePair.Create(PolicyKeys.ObservationEnvironmentState, FeatureType.Env)], raw);
+        config.NormalizationMapping["ENV"] = NormalizationMode.Identity;
+        Assert.Empty(RobotActors.Policies.Training.PolicyTrainer.UnmappedInputs(config));
+    }
+
+    [Fact]
     public void Save_then_load_gives_bit_identical_actions()
     {
         torch.manual_seed(3);
