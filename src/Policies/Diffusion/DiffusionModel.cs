@@ -83,8 +83,20 @@ public sealed class DiffusionModel : nn.Module
         return torch.cat(parts, -1).flatten(1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Samples a trajectory from noise and returns its n_action_steps actions from the current step: (B, n_action_steps, A).</summary>
+    /// <summary>
+    /// Samples a trajectory from noise and returns its n_action_steps actions from the current step: (B, n_action_steps, A).
+    /// The trajectory's step 0 is n_obs_steps-1 steps in the past (the action delta indices start at 1 - n_obs_steps),
+    /// so the current step is index n_obs_steps-1.
+    /// </summary>
     public Tensor GenerateActions(ObservationWindow window, Tensor? noise = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        var start = _config.NObsSteps - 1;
+        return SampleTrajectory(window, noise)[.., start..(start + _config.NActionSteps)].MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The whole denoised trajectory, (B, horizon, A), from <paramref name="noise"/> or fresh Gaussian noise.</summary>
+    public Tensor SampleTrajectory(ObservationWindow window, Tensor? noise = null)
     {
         using var scope = torch.NewDisposeScope();
         var b = window.State.shape[0];
@@ -97,8 +109,7 @@ public sealed class DiffusionModel : nn.Module
             var output = _unet.forward(sample, torch.full(b, t, dtype: int64, device: cond.device), cond);
             sample = NoiseScheduler.Step(output, t, sample).MoveToOuterDisposeScope();
         }
-        var start = _config.NObsSteps - 1;
-        return sample[.., start..(start + _config.NActionSteps)].MoveToOuterDisposeScope();
+        return sample.MoveToOuterDisposeScope();
     }
 
     /// <summary>The denoising loss on a (B, horizon, A) action trajectory; padded steps are masked when do_mask_loss_for_padding.</summary>

@@ -80,6 +80,11 @@ public sealed class PolicyTrainer(Action<string> report)
 
         var sampler = new FrameSampler(dataset, DeltaIndices.For(config, dataset.Features.Keys), config.SamplerDropLastFrames);
         foreach (var warning in config.Warnings()) report($"warning: {warning}");
+        if (sampler.Warning is { } dropped) report($"warning: {config.Type}: {dropped}");
+        if (UnmappedInputs(config) is { Count: > 0 } raw)
+            report($"note: {config.Type}'s normalization_mapping has no entry for {string.Join(", ", raw.Select(kv => $"{kv.Key} ({kv.Value.ToLeRobot()})"))}, " +
+                   "so it reaches the policy unnormalized (as in LeRobot); if its values are small next to [-1, 1] (an object's position in metres), " +
+                   $"map it, e.g. --policy.normalization_mapping={SuggestedMapping(config, raw.Select(kv => kv.Value))}");
         if (UnusedFeatures(config, dataset) is { Count: > 0 } unused)
             report($"note: the policy does not use these dataset features: {string.Join(", ", unused)} " +
                    $"(its input_features: {string.Join(", ", config.InputFeatures.Keys.Order(StringComparer.Ordinal))})");
@@ -151,6 +156,18 @@ public sealed class PolicyTrainer(Action<string> report)
     public static IReadOnlyList<string> UnusedFeatures(PreTrainedConfig config, IPolicyDataset dataset) =>
         dataset.Features.Where(kv => kv.Value.Type is FeatureType.State or FeatureType.Env or FeatureType.Visual && !config.InputFeatures.ContainsKey(kv.Key))
             .Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>State and env inputs whose feature type normalization_mapping does not name (an explicit IDENTITY is a choice, not listed).</summary>
+    public static IReadOnlyList<KeyValuePair<string, FeatureType>> UnmappedInputs(PreTrainedConfig config) =>
+        config.InputFeatures.Where(kv => kv.Value.Type is FeatureType.State or FeatureType.Env && !config.NormalizationMapping.ContainsKey(kv.Value.Type.ToLeRobot()))
+            .Select(kv => KeyValuePair.Create(kv.Key, kv.Value.Type)).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+
+    private static string SuggestedMapping(PreTrainedConfig config, IEnumerable<FeatureType> missing)
+    {
+        var mapping = new Dictionary<string, NormalizationMode>(config.NormalizationMapping);
+        foreach (var type in missing) mapping[type.ToLeRobot()] = NormalizationMode.MinMax;
+        return "'" + System.Text.Json.JsonSerializer.Serialize(mapping) + "'";
+    }
 
     /// <summary>The run settings' ranges (--steps, --batch_size, --log_freq, --save_freq, --ema.* ...), as the user typed them.</summary>
     public static void CheckOptions(TrainOptions options)

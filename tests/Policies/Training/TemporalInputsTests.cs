@@ -69,6 +69,17 @@ public class TemporalInputsTests : IDisposable
     }
 
     [Fact]
+    public void Dropping_most_of_the_frames_of_short_episodes_is_warned_about()
+    {
+        // Diffusion's default drop_n_last_frames=7 on 8-frame scripted reaches left 1 frame per episode to train on.
+        Assert.Null(new FrameSampler(TwoEpisodes.Dataset(), new Dictionary<string, int[]>(), dropLastFrames: 2).Warning);
+        var sampler = new FrameSampler(TwoEpisodes.Dataset(), new Dictionary<string, int[]>(), dropLastFrames: 3);
+        Assert.Contains("drop_n_last_frames=3 leaves 4 of the dataset's 10 frames", sampler.Warning);
+        Assert.Contains("--policy.drop_n_last_frames", sampler.Warning);
+        Assert.Null(new FrameSampler(TwoEpisodes.Dataset(), new Dictionary<string, int[]>()).Warning);
+    }
+
+    [Fact]
     public void The_trainer_trains_an_action_chunking_policy_end_to_end_and_checkpoints_it()
     {
         torch.set_num_threads(1);
