@@ -14,7 +14,7 @@ namespace RobotActors.Host.Tests.Policies;
 /// without next.reward is refused before anything is built.
 /// </summary>
 [Collection("console")]
-public sealed class TdmpcTrainCommandTests : IAsyncLifetime
+public sealed class TdmpcTrainCommandTests(Xunit.Abstractions.ITestOutputHelper log) : IAsyncLifetime
 {
     // A CPU-sized TD-MPC: small networks, few planner samples, a 3-step window.
     private static readonly string[] Small =
@@ -104,6 +104,7 @@ public sealed class TdmpcTrainCommandTests : IAsyncLifetime
         foreach (var key in new[] { "consistency_loss", "reward_loss", "Q_value_loss", "V_value_loss", "sum_loss" })
         {
             var (first, last) = (Mean(metrics.Take(2), key), Mean(metrics.TakeLast(3), key));
+            log.WriteLine($"{key}: steps 5-10 {first:G4} -> steps 140-150 {last:G4}");
             if (!(last < 0.5 * first)) failures.Add($"{key}: first logged steps {first:G4}, last {last:G4}: " + string.Join(" ", metrics.Select(m => m[key]!.GetValue<double>().ToString("G3"))));
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
