@@ -43,6 +43,7 @@ public sealed class PolicyTrainer(Action<string> report)
             var model = Path.Combine(last, Checkpoints.PretrainedModelDir);
             // LeRobot's resume rebuilds a fresh policy and loses the weights; here they are loaded.
             config = PreTrainedConfig.Load(model);
+            CheckRewards(config, dataset);
             var loaded = PolicyFactory.LoadPretrained(model);
             policy = loaded.Policy;
             pre = loaded.Pre ?? throw new InvalidDataException($"{model} lacks policy_preprocessor.json");
@@ -57,6 +58,7 @@ public sealed class PolicyTrainer(Action<string> report)
             if (last is not null)
                 throw new InvalidOperationException($"{options.OutputDir} already holds checkpoints; pass --resume to continue that run or choose another --output_dir");
             if (config is null) throw new ArgumentException("a new training run needs a policy config (--policy.type)");
+            CheckRewards(config, dataset);
             torch.manual_seed(options.Seed);
             (policy, pre, post) = PolicyFactory.Make(config, dataset.Features, dataset.Stats);
             if (config.PretrainedPath is { } pretrained)
@@ -150,6 +152,19 @@ public sealed class PolicyTrainer(Action<string> report)
         foreach (var (name, optimizer) in optimizers.ByName)
             all[optimizers.IsSingle ? "lr" : $"lr_{name}"] = optimizer.LearningRate;
         return all;
+    }
+
+    /// <summary>
+    /// A policy with reward_delta_indices (TD-MPC) learns from a reward per step of its window: a dataset without
+    /// next.reward would only fail in the first batch, after the policy and its optimizers were built.
+    /// </summary>
+    public static void CheckRewards(PreTrainedConfig config, IPolicyDataset dataset)
+    {
+        if (config.RewardDeltaIndices is null || dataset.Features.ContainsKey(PolicyKeys.Reward)) return;
+        throw new PolicyConfigException(
+            $"{config.Type}: the dataset has no '{PolicyKeys.Reward}' feature (it has {string.Join(", ", dataset.Features.Keys.Order(StringComparer.Ordinal))}); " +
+            $"{config.Type} learns from a reward per step (reward_delta_indices): train on a dataset recorded with the env's reward in '{PolicyKeys.Reward}', " +
+            "or online on the sim with `robotactors bench tdmpc`");
     }
 
     /// <summary>Observation features of the dataset the policy's input_features leave out (e.g. cameras for a state-only policy).</summary>
