@@ -17,7 +17,7 @@ namespace RobotActors.Rl.Training;
 /// </summary>
 public sealed record HilSerlLearnerSetup(
     RlTrainer Trainer, ProcessorPipeline Pre, ProcessorPipeline Post, JsonObject TrainConfig, TimeSpan PushInterval, long SaveFreq,
-    long TotalSteps, IReadOnlyList<string> ObservationKeys, IReadOnlyList<string> Warnings)
+    long TotalSteps, IReadOnlyList<string> ObservationKeys, IReadOnlyList<string> Warnings, bool SaveCheckpoint = true)
 {
     public const int DefaultBatchSize = 256;
     public const long DefaultSaveFreq = 2000;
@@ -62,6 +62,6 @@ public sealed record HilSerlLearnerSetup(
         var trainer = new RlTrainer(new SacAlgorithm(policy, algorithmConfig), pre, mixer, file.BatchSize ?? DefaultBatchSize,
             policyConfig.OnlineStepBeforeLearning, seed, log);
         return new HilSerlLearnerSetup(trainer, pre, post, file.Json, TimeSpan.FromSeconds(policyConfig.ActorLearnerConfig.PolicyParametersPushFrequency),
-            file.SaveFreq ?? DefaultSaveFreq, file.Steps ?? 0, observationKeys, warnings);
+            file.SaveFreq ?? DefaultSaveFreq, file.Steps ?? 0, observationKeys, warnings, file.SaveCheckpoint);
     }
 }

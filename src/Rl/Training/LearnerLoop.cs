@@ -216,7 +216,7 @@ public sealed class LearnerLoop : IDisposable
                 {
                     trainer.TrainingStep();
                     _torchErrorsInARow = 0;
-                    if (LearnerCheckpoint.IsDue(trainer.OptimizationStep, _setup.SaveFreq)) Checkpoint();
+                    if (_setup.SaveCheckpoint && LearnerCheckpoint.IsDue(trainer.OptimizationStep, _setup.SaveFreq)) Checkpoint();
                 }
                 catch (System.Runtime.InteropServices.ExternalException e) when (++_torchErrorsInARow < MaxTorchErrorsInARow)
                 {

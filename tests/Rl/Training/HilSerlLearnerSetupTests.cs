@@ -62,6 +62,9 @@ public sealed class HilSerlLearnerSetupTests : IDisposable
         Assert.True(trainer.Mixer.Online.UseDrq); // cameras: DrQ shift when sampling
         Assert.Equal(TimeSpan.FromSeconds(4), setup.PushInterval);
         Assert.Equal(2000, setup.SaveFreq);
+        Assert.True(setup.SaveCheckpoint);
+        Assert.False(HilSerlLearnerSetup.Create(TrainConfigReader.Read(Example("train_config_hilserl_so101_sim.json"),
+            [new("dataset.root", "/nonexistent/demos"), new("save_checkpoint", "false")])).SaveCheckpoint, "save_checkpoint=false is not kept");
         Assert.Equal(["observation.images.front", "observation.images.wrist", "observation.state"], setup.ObservationKeys);
         Assert.Equal(0.97, trainer.Algorithm.Config.Discount);
         // No dataset there: the offline buffer starts empty, said once; LeRobot's placeholder stats are not warned about.

@@ -25,6 +25,8 @@ public sealed record TrainConfigFile
     public long? Steps { get; init; }
     public long? LogFreq { get; init; }
     public long? SaveFreq { get; init; }
+    /// <summary>save_checkpoint (LeRobot's default true); false: the learner never checkpoints, and a restart starts its training afresh.</summary>
+    public bool SaveCheckpoint { get; init; } = true;
     /// <summary>A HIL-SERL train config's robot environment.</summary>
     public HilSerlRobotEnvConfig? Env { get; init; }
     /// <summary>The current layout's SAC algorithm settings ("algorithm", type "sac"), checked; null in v0.5's layout (they are policy fields there).</summary>
@@ -116,9 +118,9 @@ public static class TrainConfigReader
             OutputDir = root.String("output_dir"), JobName = root.String("job_name"), Resume = root.Bool("resume", false),
             Seed = root.OptionalInt("seed"), BatchSize = root.OptionalInt("batch_size"),
             Steps = root.OptionalInt("steps"), LogFreq = root.OptionalInt("log_freq"), SaveFreq = root.OptionalInt("save_freq"),
+            SaveCheckpoint = root.Bool("save_checkpoint", true),
             Env = env, Algorithm = algorithm, Mixer = mixer, OnlineRatio = onlineRatio, Warnings = source.Warnings, Json = root.Json,
         };
-        root.Bool("save_checkpoint", true);
         root.Ignore("wandb", "there is no Weights & Biases here; progress goes to the terminal and the checkpoints to output_dir.",
             n => n is JsonObject w && w["enable"] is JsonValue v && v.TryGetValue<bool>(out var on) && on);
         foreach (var key in new[] { "num_workers", "prefetch_factor", "persistent_workers", "dataloader_multiprocessing_context", "cudnn_deterministic" })
