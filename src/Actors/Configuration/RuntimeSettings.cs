@@ -19,13 +19,14 @@ public sealed record SessionSettings(TimeSpan DurabilityDeadline, int MaxBatchSt
 /// <param name="ChunkBytes">Reliable delivery splits a message larger than this into chunks; must stay below maximum-frame-size.</param>
 /// <param name="FlowControlWindow">Batches in flight between one robot and the inbox before the robot waits for confirmations.</param>
 /// <param name="TailCacheBytes">Bytes of recent durable steps a feeder keeps in memory for a learner that keeps up; older ones are read back from the journal.</param>
-public sealed record TransitionSettings(long MaxBatchBytes, long ChunkBytes, int FlowControlWindow, long TailCacheBytes)
+/// <param name="LearnerMissingWarning">A robot with no learner to send to for this long says so in its log (once per absence).</param>
+public sealed record TransitionSettings(long MaxBatchBytes, long ChunkBytes, int FlowControlWindow, long TailCacheBytes, TimeSpan LearnerMissingWarning)
 {
-    public static readonly TransitionSettings Default = new(1 << 20, 1 << 20, 16, 16 << 20);
+    public static readonly TransitionSettings Default = new(1 << 20, 1 << 20, 16, 16 << 20, TimeSpan.FromSeconds(30));
 
     internal static TransitionSettings Read(SettingsReader r, string p) => new(
         r.Bytes(p + "max-batch-bytes", 1024, 64 << 20), r.Bytes(p + "chunk-size", 16 << 10, 3 << 20), r.Int(p + "flow-control-window", 1, 1000),
-        r.Bytes(p + "tail-cache", 0, 1L << 34));
+        r.Bytes(p + "tail-cache", 0, 1L << 34), r.Duration(p + "learner-missing-warning"));
 }
 
 /// <summary>How policy weights travel from the learner to every robot (robotactors.weights).</summary>

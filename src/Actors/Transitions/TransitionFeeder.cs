@@ -75,6 +75,7 @@ public sealed class TransitionFeeder : ReceiveActor, IWithTimers
             if (!gone.Consumer.Equals(_consumer)) return;
             _log.Warning("transitions: {0} lost the learner's inbox; steps stay in the journal until it is back", _producerId);
             Disconnect();
+            WatchForMissingLearner();
         });
         Receive<ProducerGone>(gone =>
         {
@@ -93,6 +94,14 @@ public sealed class TransitionFeeder : ReceiveActor, IWithTimers
             Timers.StartSingleTimer("retry-read", RetryRead.Instance, TimeSpan.FromSeconds(1));
         });
         Receive<RetryRead>(_ => TrySend());
+        Receive<LearnerMissing>(_ =>
+        {
+            if (_consumer is not null) return;
+            _log.Warning("transitions: {0} has had no learner to send to for {1:F0} s; its steps stay in the journal ({2} not yet sent) " +
+                "until one takes them. Is a node with role \"learner\" up, with its train config accepted? " +
+                "`robotactors console --contact <a node> learner status` tells",
+                _producerId, _settings.LearnerMissingWarning.TotalSeconds, Math.Max(0, _durableSteps - _nextStep));
+        });
         Receive<GetFeederStatus>(_ => Sender.Tell(new FeederStatus(_producerId, _consumer is not null, _nextStep, _durableSteps, _tail.Count, _tailBytes)));
     }
 
@@ -109,11 +118,21 @@ public sealed class TransitionFeeder : ReceiveActor, IWithTimers
         public static readonly RetryRead Instance = new();
     }
 
+    private sealed class LearnerMissing
+    {
+        public static readonly LearnerMissing Instance = new();
+    }
+
+    /// <summary>Says once, after a while, that no learner is there: a robot node started without one otherwise journals in silence.</summary>
+    private void WatchForMissingLearner() =>
+        Timers.StartSingleTimer(nameof(LearnerMissing), LearnerMissing.Instance, _settings.LearnerMissingWarning);
+
     protected override void PreStart()
     {
         var mediator = DistributedPubSub.Get(Context.System).Mediator;
         mediator.Tell(new Subscribe(TransitionTopics.Producers, Self));
         mediator.Tell(new Publish(TransitionTopics.Inbox, new FindTransitionInbox(Self)));
+        WatchForMissingLearner();
     }
 
     private void Available(TransitionInboxAvailable available)
@@ -132,6 +151,7 @@ public sealed class TransitionFeeder : ReceiveActor, IWithTimers
                 ready.NextStepSeqNr, _producerId, _durableSteps);
         _inbox = Sender;
         _consumer = ready.ConsumerController;
+        Timers.Cancel(nameof(LearnerMissing));
         Context.WatchWith(_consumer, new ConsumerGone(_consumer));
         (_nextStep, _readFrom) = (ready.NextStepSeqNr, ready.JournalSeqNr);
         var settings = ProducerController.Settings.Create(Context.System) with { ChunkLargeMessagesBytes = (int)_settings.ChunkBytes };

@@ -13,7 +13,7 @@ public static class BenchPoliciesCommand
 {
     public static Command Create()
     {
-        var command = new Command("policies", "Training steps/s (batch 8 and 64) and select_action latency p50/p99 of act and diffusion, default and small sizes.");
+        var command = new Command("policies", "Training steps/s (batch 8 and 64) and select_action latency p50/p99 of the built-in chunking policies (act, diffusion, vqbet, tdmpc), default and small sizes.");
         var policies = new Option<string[]>("--policy") { Description = $"Policies to measure ({string.Join(", ", PolicyBenchmark.Policies)})", DefaultValueFactory = _ => PolicyBenchmark.Policies.ToArray(), AllowMultipleArgumentsPerToken = true };
         var sizes = new Option<string[]>("--size") { Description = "default, small or both", DefaultValueFactory = _ => ["small", "default"], AllowMultipleArgumentsPerToken = true };
         var batches = new Option<int[]>("--batch-size") { Description = "Training batch sizes", DefaultValueFactory = _ => [8, 64], AllowMultipleArgumentsPerToken = true };

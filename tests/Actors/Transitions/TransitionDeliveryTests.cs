@@ -107,6 +107,37 @@ public sealed class TransitionDeliveryTests : IDisposable
         Assert.Equal(0, (await InboxStatusAsync(inbox)).Producers.Single().Duplicates);
     }
 
+    [Fact]
+    public async Task A_robot_without_a_learner_says_so_once_and_not_while_the_learner_is_there()
+    {
+        var transitions = TransitionSettings.Default with { LearnerMissingWarning = TimeSpan.FromSeconds(1) };
+        await using var robot = await StartAsync(_robotDir.Path, "robot");
+        // Akka's own "failed to find an associated singleton" fires the moment a proxy starts (akka.net#8568); the robot's warning replaces it.
+        Assert.False(robot.System.Settings.Config.GetBoolean("akka.cluster.singleton-proxy.log-singleton-identification-failure"));
+        var warnings = new ConcurrentQueue<string>();
+        robot.System.EventStream.Subscribe(robot.System.ActorOf(Props.Create(() => new Warnings(warnings))), typeof(Akka.Event.Warning));
+        var session = StartSession(robot, transitions);
+        await session.Ask<SessionStatus>(new StartSession(Robot, "push_cube", 30), Wait);
+        Steps(session, await OpenEpisodeAsync(session), 0, 5);
+
+        string[] Missing() => warnings.Where(w => w.Contains("has had no learner", StringComparison.Ordinal)).ToArray();
+        var said = await EventuallyAsync(() => Task.FromResult(Missing()), m => m.Length > 0, Wait, _ => "no warning of the missing learner");
+        Assert.Matches(@"\(\d+ not yet sent\)", said[0]);
+        Assert.Contains("role \"learner\"", said[0]);
+
+        await using var learner = await StartAsync(_learnerDir.Path, "learner", seed: robot);
+        var accepted = new ConcurrentQueue<long>();
+        StartInbox(learner, accepted, transitions);
+        await EventuallyAsync(() => Task.FromResult(accepted.Count), n => n >= 5, Wait, n => $"{n} accepted");
+        await Task.Delay(transitions.LearnerMissingWarning * 2); // connected: the timer was cancelled, and it said it only once before
+        Assert.Single(Missing());
+    }
+
+    private sealed class Warnings : ReceiveActor
+    {
+        public Warnings(ConcurrentQueue<string> into) => Receive<Akka.Event.Warning>(w => into.Enqueue(w.ToString()));
+    }
+
     public void Dispose()
     {
         _robotDir.Dispose();
