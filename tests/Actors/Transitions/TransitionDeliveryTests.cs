@@ -129,7 +129,7 @@ public sealed class TransitionDeliveryTests : IDisposable
         var accepted = new ConcurrentQueue<long>();
         StartInbox(learner, accepted, transitions);
         await EventuallyAsync(() => Task.FromResult(accepted.Count), n => n >= 5, Wait, n => $"{n} accepted");
-        await Task.Delay(transitions.LearnerMissingWarning * 2); // connected: the timer was cancelled, and it said it only once before
+        await Task.Delay(transitions.LearnerMissingWarning * 2); // connected: nothing more is said, and it was said only once before
         Assert.Single(Missing());
     }
 
